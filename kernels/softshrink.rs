@@ -1,0 +1,65 @@
+//! `softshrink`: x > lambd ? x - lambd : x < -lambd ? x + lambd : 0.
+
+use super::hardshrink::in_band;
+use crate::kernel::prelude::*;
+
+/// Soft shrink: `x > lambd ? x - lambd : x < -lambd ? x + lambd : 0`, NaN
+/// propagating (SPEC.md's universal rule; the formula alone would give 0).
+///
+/// Backward `-lambd <= x <= lambd ? 0 : dy`. From the output: `y == 0 ? 0 :
+/// dy`, exact because `x - lambd` is never 0 for `x > lambd`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Softshrink {
+    /// The shrink amount and half-width of the zero band; not negative.
+    pub lambd: f32,
+}
+
+impl Default for Softshrink {
+    fn default() -> Self {
+        Softshrink { lambd: 0.5 }
+    }
+}
+
+impl Elementwise for Softshrink {
+    const INFO: Info = Info {
+        name: "softshrink",
+        aliases: &[],
+        family: Family::PiecewiseLinear,
+        forward: "x > lambd ? x - lambd : x < -lambd ? x + lambd : 0",
+        backward: "-lambd <= x <= lambd ? 0 : dy",
+        params: &[Param::float("lambd", 0.5, "shrink amount (>= 0)")],
+        from_output: FromOutput::Always,
+        examples: &["softshrink", "softshrink(lambd=1.5)", "softshrink(lambd=0)"],
+    };
+
+    fn from_params(v: &[ParamValue]) -> Self {
+        Softshrink { lambd: v[0].float() }
+    }
+
+    fn param(&self, _: usize) -> ParamValue {
+        ParamValue::Float(self.lambd)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        check::<Self>(self.lambd >= 0.0, "lambd", self.lambd, "must not be negative")
+    }
+
+    #[inline(always)]
+    fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        let lambd = l.splat(self.lambd);
+        // Outside the band (or NaN): shift toward zero; NaN stays NaN.
+        let shifted = l.select(l.gt(x, lambd), l.sub(x, lambd), l.add(x, lambd));
+        l.select(in_band(l, self.lambd, x), l.splat(0.0), shifted)
+    }
+
+    #[inline(always)]
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
+        l.select(in_band(l, self.lambd, x), l.splat(0.0), dy)
+    }
+
+    #[inline(always)]
+    fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F) -> L::F {
+        let zero = l.splat(0.0);
+        l.select(l.eq(y, zero), zero, dy)
+    }
+}

@@ -1,0 +1,112 @@
+//! The slice API every activation shares: [`ActivationFn`].
+
+use crate::kernel::{FromOutput, Info, Param, ParamValue};
+use crate::{Activation, Error, Executor};
+
+/// Forward and backward over f32 slices, implemented by [`Activation`] and
+/// by every typed activation struct ([`crate::Relu`], [`crate::LeakyRelu`], ...).
+///
+/// The methods run on the process's default [`Executor`] (the detected or
+/// `SIMD_ACTIVATIONS_BACKEND` backend, parallel for large buffers); use
+/// [`Executor`]'s methods of the same names to pick a backend or force
+/// serial execution.
+///
+/// Every method validates first and returns `Err` instead of panicking: on
+/// buffers of different lengths, invalid parameters, or an unusable
+/// backend setting.
+pub trait ActivationFn {
+    /// This activation as an [`Activation`] value.
+    fn activation(&self) -> Activation;
+
+    /// Name, parameters and formulas.
+    fn info(&self) -> &'static Info {
+        self.activation().info()
+    }
+
+    /// `y = f(x)`; `x` and `y` must have the same length.
+    fn forward(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.forward(self, x, y)
+    }
+
+    /// `x = f(x)`, in place.
+    fn forward_inplace(&self, x: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.forward_inplace(self, x)
+    }
+
+    /// `dx = f'(x)·dy` from the forward input `x`.
+    fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.backward(self, x, dy, dx)
+    }
+
+    /// `dx` from the forward output `y` instead of the input, so a training
+    /// loop can free `x` (oneDNN's `use_dst_for_bwd`).
+    ///
+    /// Available where `y` determines the gradient: relu, relu6, hardtanh,
+    /// identity, binary_step, hardshrink, softshrink always;
+    /// leaky_relu only with `negative_slope >= 0`; threshold only with
+    /// `value <= threshold`. Not available (an `Err`) for hardsigmoid and
+    /// hardswish, whose output does not identify the input at the kinks.
+    /// [`ActivationFn::supports_backward_from_output`] tells in advance;
+    /// each activation's [`Info::from_output`] says why.
+    fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.backward_from_output(self, y, dy, dx)
+    }
+
+    /// Whether [`ActivationFn::backward_from_output`] works for this
+    /// activation with these parameters.
+    fn supports_backward_from_output(&self) -> bool {
+        with_kernel!(&self.activation(), k => {
+            crate::Elementwise::from_output_supported(k).is_ok()
+        })
+    }
+}
+
+impl ActivationFn for Activation {
+    fn activation(&self) -> Activation {
+        *self
+    }
+}
+
+impl Activation {
+    /// Name, parameters and formulas of this activation.
+    pub fn info(&self) -> &'static Info {
+        with_kernel!(self, k => info_of(k))
+    }
+
+    /// The spec name, e.g. `leaky_relu`.
+    pub fn name(&self) -> &'static str {
+        self.info().name
+    }
+
+    /// The parameters with their values, in `info().params` order.
+    pub fn params(&self) -> Vec<(&'static Param, ParamValue)> {
+        with_kernel!(self, k => params_of(k))
+    }
+
+    /// The value of the parameter called `name`, if it has one.
+    pub fn param(&self, name: &str) -> Option<ParamValue> {
+        self.params()
+            .into_iter()
+            .find(|(p, _)| p.name == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether the function has a given form of backward-from-output at all
+    /// (for some parameter values).
+    pub fn has_backward_from_output(&self) -> bool {
+        !matches!(self.info().from_output, FromOutput::Never(_))
+    }
+}
+
+fn params_of<K: crate::Elementwise>(k: &K) -> Vec<(&'static Param, ParamValue)> {
+    K::INFO
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p, k.param(i)))
+        .collect()
+}
+
+fn info_of<K: crate::Elementwise>(_: &K) -> &'static Info {
+    &K::INFO
+}

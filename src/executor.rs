@@ -1,0 +1,244 @@
+//! Where and how a call runs: the backend, and the rayon split of large
+//! buffers into chunks.
+
+use crate::driver::ElementwisePass;
+use crate::kernel::{validate_all, Elementwise};
+use crate::lanes::Token;
+use crate::pass::Pass;
+use crate::{Activation, ActivationFn, Backend, Error};
+use std::sync::OnceLock;
+
+/// Buffers shorter than this many elements stay on the calling thread by
+/// default (1 Mi elements: 4 MiB per buffer). Below it the cost of waking
+/// the pool is not repaid on the machines we measured (see README).
+pub const DEFAULT_MIN_PARALLEL_LEN: usize = 1 << 20;
+
+/// Default elements per parallel chunk (64 Ki elements: 256 KiB per
+/// buffer, so a forward chunk's input and output fit in L2).
+pub const DEFAULT_CHUNK_LEN: usize = 1 << 16;
+
+/// Chunk lengths must be a multiple of this many elements (64 bytes, one
+/// cache line), so no cache line is written by two threads.
+pub const CHUNK_ALIGN: usize = 16;
+
+/// How calls run: on which backend, and whether buffers of at least
+/// [`Executor::min_parallel_len`] elements are split across the current
+/// rayon pool (the caller's `ThreadPool::install` is respected).
+///
+/// Results never depend on these choices: every backend computes the same
+/// operations, and chunking changes no bit.
+///
+/// ```
+/// use simd_activations::{Backend, Executor, Relu};
+/// let exec = Executor::with_backend(Backend::Scalar)?.serial();
+/// let x = [-1.0, 2.0];
+/// let mut y = [0.0; 2];
+/// exec.forward(&Relu, &x, &mut y)?;
+/// assert_eq!(y, [0.0, 2.0]);
+/// # Ok::<(), simd_activations::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Executor {
+    token: Token,
+    parallel: bool,
+    min_parallel_len: usize,
+    chunk_len: usize,
+}
+
+impl Executor {
+    /// An executor on the process's backend ([`Backend::selected`]), parallel
+    /// above the default threshold.
+    ///
+    /// # Errors
+    /// If `SIMD_ACTIVATIONS_BACKEND` is invalid or names a backend this CPU
+    /// lacks.
+    pub fn new() -> Result<Executor, Error> {
+        Executor::with_backend(Backend::selected()?)
+    }
+
+    /// An executor on `backend`.
+    ///
+    /// # Errors
+    /// [`Error::BackendUnavailable`] if this CPU cannot run it.
+    pub fn with_backend(backend: Backend) -> Result<Executor, Error> {
+        let token = Token::new(backend).ok_or_else(|| Error::BackendUnavailable {
+            backend,
+            supported: Backend::supported(),
+        })?;
+        Ok(Executor {
+            token,
+            parallel: true,
+            min_parallel_len: DEFAULT_MIN_PARALLEL_LEN,
+            chunk_len: DEFAULT_CHUNK_LEN,
+        })
+    }
+
+    /// The executor that [`ActivationFn`]'s methods use: [`Executor::new`],
+    /// made once per process.
+    ///
+    /// # Errors
+    /// As [`Executor::new`]; the same error on every call.
+    pub fn global() -> Result<&'static Executor, Error> {
+        static GLOBAL: OnceLock<Result<Executor, Error>> = OnceLock::new();
+        GLOBAL
+            .get_or_init(Executor::new)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The backend calls run on.
+    pub fn backend(&self) -> Backend {
+        self.token.backend()
+    }
+
+    /// Keeps every call on the calling thread.
+    pub fn serial(mut self) -> Executor {
+        self.parallel = false;
+        self
+    }
+
+    /// Splits buffers of at least [`Executor::min_parallel_len`] elements
+    /// across the current rayon pool (the default).
+    pub fn parallel(mut self) -> Executor {
+        self.parallel = true;
+        self
+    }
+
+    /// Whether large buffers are split across threads.
+    pub fn is_parallel(&self) -> bool {
+        self.parallel
+    }
+
+    /// Sets the length from which buffers are split (0 splits everything
+    /// longer than one chunk).
+    pub fn with_min_parallel_len(mut self, len: usize) -> Executor {
+        self.min_parallel_len = len;
+        self
+    }
+
+    /// The length from which buffers are split.
+    pub fn min_parallel_len(&self) -> usize {
+        self.min_parallel_len
+    }
+
+    /// Sets the elements per parallel chunk.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] unless `len` is a positive multiple of
+    /// [`CHUNK_ALIGN`].
+    pub fn with_chunk_len(mut self, len: usize) -> Result<Executor, Error> {
+        if len == 0 || len % CHUNK_ALIGN != 0 {
+            return Err(Error::InvalidOption {
+                option: "chunk_len",
+                value: len,
+                rule: "must be a positive multiple of 16 elements (64 bytes)",
+            });
+        }
+        self.chunk_len = len;
+        Ok(self)
+    }
+
+    /// The elements per parallel chunk.
+    pub fn chunk_len(&self) -> usize {
+        self.chunk_len
+    }
+
+    /// `y = f(x)`.
+    ///
+    /// # Errors
+    /// On a length mismatch or invalid parameters.
+    pub fn forward<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &[f32],
+        y: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::Forward { x, y })
+    }
+
+    /// `x = f(x)`, in place.
+    ///
+    /// # Errors
+    /// On invalid parameters.
+    pub fn forward_inplace<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::ForwardInPlace { xy: x })
+    }
+
+    /// `dx = f'(x)·dy`, from the forward input.
+    ///
+    /// # Errors
+    /// On a length mismatch or invalid parameters.
+    pub fn backward<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::Backward { x, dy, dx })
+    }
+
+    /// `dx` from the forward output `y` (so the input can be freed).
+    ///
+    /// # Errors
+    /// [`Error::BackwardFromOutputUnsupported`] where `y` does not determine
+    /// the gradient (see [`ActivationFn::backward_from_output`]), and on a
+    /// length mismatch or invalid parameters.
+    pub fn backward_from_output<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        y: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::BackwardFromOutput { y, dy, dx })
+    }
+
+    fn run(&self, act: Activation, pass: Pass<'_>) -> Result<(), Error> {
+        pass.check_lengths()?;
+        with_kernel!(&act, k => self.run_kernel(k, pass))
+    }
+
+    fn run_kernel<K: Elementwise>(&self, kernel: &K, pass: Pass<'_>) -> Result<(), Error> {
+        validate_all(kernel)?;
+        if let Pass::BackwardFromOutput { .. } = pass {
+            kernel.from_output_supported().map_err(|reason| {
+                Error::BackwardFromOutputUnsupported {
+                    activation: crate::spec::spec_string(kernel),
+                    reason,
+                }
+            })?;
+        }
+        if self.parallel
+            && pass.len() >= self.min_parallel_len
+            && pass.len() > self.chunk_len
+            && rayon::current_num_threads() > 1
+        {
+            split(self.token, kernel, pass, self.chunk_len);
+        } else {
+            self.token.vectorize(ElementwisePass { kernel, pass });
+        }
+        Ok(())
+    }
+}
+
+/// Runs `pass` as chunks of `chunk_len` elements (the last may be shorter)
+/// on the current rayon pool. Chunk boundaries are fixed multiples of
+/// `chunk_len`, whatever the number of threads.
+fn split<K: Elementwise>(token: Token, kernel: &K, pass: Pass<'_>, chunk_len: usize) {
+    let len = pass.len();
+    if len <= chunk_len {
+        token.vectorize(ElementwisePass { kernel, pass });
+        return;
+    }
+    let mid = len.div_ceil(chunk_len) / 2 * chunk_len;
+    let (left, right) = pass.split_at(mid);
+    rayon::join(
+        || split(token, kernel, left, chunk_len),
+        || split(token, kernel, right, chunk_len),
+    );
+}

@@ -1,0 +1,229 @@
+//! The lane trait every kernel is written against, and its backends.
+//!
+//! A [`Lanes`] value is a *token*: a zero-sized proof that the running CPU
+//! can execute the backend's instructions. Tokens for the x86 backends are
+//! only handed out after runtime detection ([`Avx2::new`], [`Avx512::new`]),
+//! which is what makes their safe methods sound.
+//!
+//! Every operation has one exact meaning, identical on every backend, so a
+//! kernel computes the same bits whatever the lane width (see the notes on
+//! [`Lanes::min`], [`Lanes::max`] and [`Lanes::mul_add`]).
+
+mod portable;
+mod scalar;
+#[cfg(target_arch = "x86_64")]
+mod x86_avx2;
+#[cfg(target_arch = "x86_64")]
+mod x86_avx512;
+
+pub use portable::Portable;
+pub use scalar::Scalar;
+#[cfg(target_arch = "x86_64")]
+pub use x86_avx2::Avx2;
+#[cfg(target_arch = "x86_64")]
+pub use x86_avx512::Avx512;
+
+use crate::Backend;
+
+/// Work that runs on lanes: [`Lanes::vectorize`] calls [`LaneOp::run`]
+/// inside the backend's `#[target_feature]` context.
+///
+/// Implement `run` with `#[inline(always)]` so the whole body, and the lane
+/// operations it calls, compile into that context as one straight loop.
+pub trait LaneOp {
+    /// What the work returns.
+    type Output;
+    /// Does the work with the lane token `lanes`.
+    fn run<L: Lanes>(self, lanes: L) -> Self::Output;
+}
+
+/// A SIMD (or scalar) lane backend: `WIDTH` f32 lanes and the operations on
+/// them that kernels need.
+///
+/// All methods take `self` (the token) so they can only be called where the
+/// backend is known to be available.
+pub trait Lanes: Copy + Send + Sync + 'static {
+    /// A vector of `WIDTH` f32 lanes.
+    type F: Copy;
+    /// A vector of `WIDTH` i32 lanes (for bit manipulation).
+    type I: Copy;
+    /// A lane mask: one boolean per lane.
+    type M: Copy;
+    /// Half of `F` widened to f64 ([`Lanes::widen`] gives two of them), for
+    /// the few formulas that need more than f32 precision to round right.
+    type D: Copy;
+    /// The number of lanes.
+    const WIDTH: usize;
+    /// Which [`Backend`] this is.
+    const BACKEND: Backend;
+    /// Whether [`Lanes::mul_add`] rounds once (true fused multiply-add).
+    ///
+    /// Only the portable backend on a build target without FMA (plain
+    /// x86-64, SSE2) rounds twice; there its results may differ in the last
+    /// bit from the other backends for kernels that use `mul_add`.
+    const FUSED_MUL_ADD: bool;
+
+    /// Runs `op` with this token inside the backend's `#[target_feature]`
+    /// context, so its lane operations inline into vector instructions.
+    fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output;
+
+    /// All lanes set to `v`.
+    fn splat(self, v: f32) -> Self::F;
+    /// Loads the first `WIDTH` elements of `s`.
+    ///
+    /// # Panics
+    /// If `s.len() < WIDTH` (the drivers never call it so).
+    fn load(self, s: &[f32]) -> Self::F;
+    /// Loads `s.len() < WIDTH` elements; the other lanes are 0.
+    fn load_partial(self, s: &[f32]) -> Self::F;
+    /// Stores all lanes into the first `WIDTH` elements of `d`.
+    ///
+    /// # Panics
+    /// If `d.len() < WIDTH`.
+    fn store(self, v: Self::F, d: &mut [f32]);
+    /// Stores the first `d.len() < WIDTH` lanes into `d`.
+    fn store_partial(self, v: Self::F, d: &mut [f32]);
+
+    /// `a + b`.
+    fn add(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a - b`.
+    fn sub(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b`.
+    fn mul(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a / b`, correctly rounded.
+    fn div(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b + c`, rounded once where [`Lanes::FUSED_MUL_ADD`] holds.
+    fn mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F;
+    /// `-a` (flips the sign bit, also of NaN and zero).
+    fn neg(self, a: Self::F) -> Self::F;
+    /// `|a|` (clears the sign bit).
+    fn abs(self, a: Self::F) -> Self::F;
+    /// `a < b ? a : b`: the x86 `minps` rule. If either is NaN, or both are
+    /// zero, the result is `b`; put the operand whose NaN must propagate
+    /// second.
+    fn min(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a > b ? a : b`: the x86 `maxps` rule. If either is NaN, or both are
+    /// zero, the result is `b`.
+    fn max(self, a: Self::F, b: Self::F) -> Self::F;
+    /// Square root, correctly rounded.
+    fn sqrt(self, a: Self::F) -> Self::F;
+    /// Rounds to the nearest integer, ties to even.
+    fn round(self, a: Self::F) -> Self::F;
+
+    /// `a < b` (false if either is NaN).
+    fn lt(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a <= b` (false if either is NaN).
+    fn le(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a > b` (false if either is NaN).
+    fn gt(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a >= b` (false if either is NaN).
+    fn ge(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a == b` (false if either is NaN; `-0 == +0`).
+    fn eq(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a` is NaN.
+    fn is_nan(self, a: Self::F) -> Self::M;
+    /// Per lane: `m ? a : b`.
+    fn select(self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
+    /// Both masks.
+    fn and_mask(self, a: Self::M, b: Self::M) -> Self::M;
+    /// Either mask.
+    fn or_mask(self, a: Self::M, b: Self::M) -> Self::M;
+    /// The lanes of `a` that are not in `b`: `a & !b`.
+    fn andnot_mask(self, a: Self::M, b: Self::M) -> Self::M;
+    /// Whether any lane of `m` is set.
+    fn any(self, m: Self::M) -> bool;
+
+    /// The bits of each lane as an i32.
+    fn to_bits(self, a: Self::F) -> Self::I;
+    /// Each i32 lane reinterpreted as f32 bits.
+    fn from_bits(self, a: Self::I) -> Self::F;
+    /// All i32 lanes set to `v`.
+    fn splat_i(self, v: i32) -> Self::I;
+    /// Wrapping `a + b` on i32 lanes.
+    fn add_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Wrapping `a - b` on i32 lanes.
+    fn sub_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Bitwise `a & b` on i32 lanes.
+    fn and_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Bitwise `a | b` on i32 lanes.
+    fn or_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Bitwise `a ^ b` on i32 lanes.
+    fn xor_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Logical left shift of each i32 lane by `N` bits.
+    fn shl_i<const N: i32>(self, a: Self::I) -> Self::I;
+    /// Arithmetic right shift of each i32 lane by `N` bits.
+    fn shr_i<const N: i32>(self, a: Self::I) -> Self::I;
+    /// Each f32 lane (which must hold an integer in i32 range) as i32.
+    fn to_int(self, a: Self::F) -> Self::I;
+    /// Each i32 lane converted to f32 (rounded to nearest).
+    fn to_float(self, a: Self::I) -> Self::F;
+
+    /// The lanes of `a` as f64, low half and high half (exact).
+    fn widen(self, a: Self::F) -> (Self::D, Self::D);
+    /// The inverse of [`Lanes::widen`]: each f64 lane rounded to the
+    /// nearest f32 (ties to even; overflow gives infinity).
+    fn narrow(self, lo: Self::D, hi: Self::D) -> Self::F;
+    /// All f64 lanes set to `v`.
+    fn splat_d(self, v: f64) -> Self::D;
+    /// `a + b` on f64 lanes.
+    fn add_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// `a - b` on f64 lanes.
+    fn sub_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// `a * b` on f64 lanes.
+    fn mul_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// `a / b` on f64 lanes.
+    fn div_d(self, a: Self::D, b: Self::D) -> Self::D;
+}
+
+/// A backend token of any kind, obtained once per [`crate::Executor`] after
+/// detection, so running work never detects or checks again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Token {
+    Scalar(Scalar),
+    Portable(Portable),
+    #[cfg(target_arch = "x86_64")]
+    Avx2(Avx2),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(Avx512),
+}
+
+impl Token {
+    /// The token for `backend`, or `None` if this CPU cannot run it.
+    pub(crate) fn new(backend: Backend) -> Option<Token> {
+        match backend {
+            Backend::Scalar => Some(Token::Scalar(Scalar::new())),
+            Backend::Portable => Some(Token::Portable(Portable::new())),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 => Avx2::new().map(Token::Avx2),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512 => Avx512::new().map(Token::Avx512),
+            #[cfg(not(target_arch = "x86_64"))]
+            Backend::Avx2 | Backend::Avx512 => None,
+        }
+    }
+
+    /// Which backend this token is for.
+    pub(crate) fn backend(self) -> Backend {
+        match self {
+            Token::Scalar(_) => Backend::Scalar,
+            Token::Portable(_) => Backend::Portable,
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2(_) => Backend::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512(_) => Backend::Avx512,
+        }
+    }
+
+    /// Runs `op` on this backend.
+    #[inline]
+    pub(crate) fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
+        match self {
+            Token::Scalar(t) => t.vectorize(op),
+            Token::Portable(t) => t.vectorize(op),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2(t) => t.vectorize(op),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512(t) => t.vectorize(op),
+        }
+    }
+}

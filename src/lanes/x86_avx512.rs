@@ -1,0 +1,266 @@
+//! The AVX-512 backend: `__m512`, sixteen lanes, `__mmask16` masks, masked
+//! loads and stores for tails, chosen at run time.
+//!
+//! It requires the AVX-512 F, DQ, BW and VL subsets (every AVX-512 CPU since
+//! Skylake-SP and Zen 4 has them) plus FMA. All of this backend's `unsafe`
+//! is in this file.
+
+use super::{LaneOp, Lanes};
+use crate::Backend;
+use core::arch::x86_64::*;
+
+/// The AVX-512 backend's token: exists only on CPUs that have it.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512 {
+    _proof: (),
+}
+
+impl Avx512 {
+    /// The token, if this CPU supports AVX-512 F/DQ/BW/VL and FMA.
+    pub fn new() -> Option<Self> {
+        crate::cpu::has_avx512().then_some(Avx512 { _proof: () })
+    }
+}
+
+/// Wraps an intrinsic call whose only requirement is the CPU features.
+macro_rules! cpu {
+    ($e:expr) => {
+        // SAFETY: an `Avx512` token exists only after `Avx512::new`
+        // confirmed AVX-512 F/DQ/BW/VL and FMA at run time, and this
+        // expression has no other requirement (no memory access).
+        unsafe { $e }
+    };
+}
+
+/// A mask with the first `n` (< 16) lanes set.
+#[inline(always)]
+fn first_lanes(n: usize) -> __mmask16 {
+    ((1u32 << n) - 1) as __mmask16
+}
+
+impl Lanes for Avx512 {
+    type F = __m512;
+    type I = __m512i;
+    type M = __mmask16;
+    type D = __m512d;
+    const WIDTH: usize = 16;
+    const BACKEND: Backend = Backend::Avx512;
+    const FUSED_MUL_ADD: bool = true;
+
+    #[inline(always)]
+    fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
+        #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+        fn entry<Op: LaneOp>(t: Avx512, op: Op) -> Op::Output {
+            op.run(t)
+        }
+        // SAFETY: the token proves the CPU has every feature enabled above.
+        unsafe { entry(self, op) }
+    }
+
+    #[inline(always)]
+    fn splat(self, v: f32) -> __m512 {
+        cpu!(_mm512_set1_ps(v))
+    }
+    #[inline(always)]
+    fn load(self, s: &[f32]) -> __m512 {
+        assert!(s.len() >= 16);
+        // SAFETY: 16 readable f32 checked above; unaligned load.
+        unsafe { _mm512_loadu_ps(s.as_ptr()) }
+    }
+    #[inline(always)]
+    fn load_partial(self, s: &[f32]) -> __m512 {
+        assert!(s.len() < 16);
+        // SAFETY: the mask enables only the first s.len() lanes, which are in
+        // bounds; masked-off lanes are not accessed (no fault) and read as 0.
+        unsafe { _mm512_maskz_loadu_ps(first_lanes(s.len()), s.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store(self, v: __m512, d: &mut [f32]) {
+        assert!(d.len() >= 16);
+        // SAFETY: 16 writable f32 checked above; unaligned store.
+        unsafe { _mm512_storeu_ps(d.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn store_partial(self, v: __m512, d: &mut [f32]) {
+        assert!(d.len() < 16);
+        // SAFETY: only the first d.len() lanes, all in bounds, are written.
+        unsafe { _mm512_mask_storeu_ps(d.as_mut_ptr(), first_lanes(d.len()), v) }
+    }
+
+    #[inline(always)]
+    fn add(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_add_ps(a, b))
+    }
+    #[inline(always)]
+    fn sub(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_sub_ps(a, b))
+    }
+    #[inline(always)]
+    fn mul(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_mul_ps(a, b))
+    }
+    #[inline(always)]
+    fn div(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_div_ps(a, b))
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        cpu!(_mm512_fmadd_ps(a, b, c))
+    }
+    #[inline(always)]
+    fn neg(self, a: __m512) -> __m512 {
+        cpu!(_mm512_xor_ps(a, _mm512_set1_ps(-0.0)))
+    }
+    #[inline(always)]
+    fn abs(self, a: __m512) -> __m512 {
+        cpu!(_mm512_abs_ps(a))
+    }
+    #[inline(always)]
+    fn min(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_min_ps(a, b))
+    }
+    #[inline(always)]
+    fn max(self, a: __m512, b: __m512) -> __m512 {
+        cpu!(_mm512_max_ps(a, b))
+    }
+    #[inline(always)]
+    fn sqrt(self, a: __m512) -> __m512 {
+        cpu!(_mm512_sqrt_ps(a))
+    }
+    #[inline(always)]
+    fn round(self, a: __m512) -> __m512 {
+        cpu!(_mm512_roundscale_ps::<
+            { _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC },
+        >(a))
+    }
+
+    #[inline(always)]
+    fn lt(self, a: __m512, b: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn le(self, a: __m512, b: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_LE_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn gt(self, a: __m512, b: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn ge(self, a: __m512, b: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_GE_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn eq(self, a: __m512, b: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b))
+    }
+    #[inline(always)]
+    fn is_nan(self, a: __m512) -> __mmask16 {
+        cpu!(_mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a))
+    }
+    #[inline(always)]
+    fn select(self, m: __mmask16, a: __m512, b: __m512) -> __m512 {
+        // blend takes the second operand where the mask bit is set.
+        cpu!(_mm512_mask_blend_ps(m, b, a))
+    }
+    #[inline(always)]
+    fn and_mask(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a & b
+    }
+    #[inline(always)]
+    fn or_mask(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a | b
+    }
+    #[inline(always)]
+    fn andnot_mask(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a & !b
+    }
+    #[inline(always)]
+    fn any(self, m: __mmask16) -> bool {
+        m != 0
+    }
+
+    #[inline(always)]
+    fn to_bits(self, a: __m512) -> __m512i {
+        cpu!(_mm512_castps_si512(a))
+    }
+    #[inline(always)]
+    fn from_bits(self, a: __m512i) -> __m512 {
+        cpu!(_mm512_castsi512_ps(a))
+    }
+    #[inline(always)]
+    fn splat_i(self, v: i32) -> __m512i {
+        cpu!(_mm512_set1_epi32(v))
+    }
+    #[inline(always)]
+    fn add_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_add_epi32(a, b))
+    }
+    #[inline(always)]
+    fn sub_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_sub_epi32(a, b))
+    }
+    #[inline(always)]
+    fn and_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_and_si512(a, b))
+    }
+    #[inline(always)]
+    fn or_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_or_si512(a, b))
+    }
+    #[inline(always)]
+    fn xor_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_xor_si512(a, b))
+    }
+    #[inline(always)]
+    fn shl_i<const N: i32>(self, a: __m512i) -> __m512i {
+        cpu!(_mm512_sllv_epi32(a, _mm512_set1_epi32(N)))
+    }
+    #[inline(always)]
+    fn shr_i<const N: i32>(self, a: __m512i) -> __m512i {
+        cpu!(_mm512_srav_epi32(a, _mm512_set1_epi32(N)))
+    }
+    #[inline(always)]
+    fn to_int(self, a: __m512) -> __m512i {
+        cpu!(_mm512_cvttps_epi32(a))
+    }
+    #[inline(always)]
+    fn to_float(self, a: __m512i) -> __m512 {
+        cpu!(_mm512_cvtepi32_ps(a))
+    }
+
+    #[inline(always)]
+    fn widen(self, a: __m512) -> (__m512d, __m512d) {
+        cpu!((
+            _mm512_cvtps_pd(_mm512_castps512_ps256(a)),
+            _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(a))
+        ))
+    }
+    #[inline(always)]
+    fn narrow(self, lo: __m512d, hi: __m512d) -> __m512 {
+        cpu!(_mm512_insertf32x8::<1>(
+            _mm512_castps256_ps512(_mm512_cvtpd_ps(lo)),
+            _mm512_cvtpd_ps(hi)
+        ))
+    }
+    #[inline(always)]
+    fn splat_d(self, v: f64) -> __m512d {
+        cpu!(_mm512_set1_pd(v))
+    }
+    #[inline(always)]
+    fn add_d(self, a: __m512d, b: __m512d) -> __m512d {
+        cpu!(_mm512_add_pd(a, b))
+    }
+    #[inline(always)]
+    fn sub_d(self, a: __m512d, b: __m512d) -> __m512d {
+        cpu!(_mm512_sub_pd(a, b))
+    }
+    #[inline(always)]
+    fn mul_d(self, a: __m512d, b: __m512d) -> __m512d {
+        cpu!(_mm512_mul_pd(a, b))
+    }
+    #[inline(always)]
+    fn div_d(self, a: __m512d, b: __m512d) -> __m512d {
+        cpu!(_mm512_div_pd(a, b))
+    }
+}

@@ -1,0 +1,2 @@
+//! The report: `cargo run --release`.
+fn main() {}

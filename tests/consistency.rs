@@ -1,0 +1,190 @@
+//! Results never depend on how a call runs: backend, position in the
+//! buffer, length, alignment, in-place or not, serial or parallel.
+
+mod common;
+
+use common::*;
+use simd_activations::{Activation, ActivationFn, Backend, Error, Executor};
+
+/// Forward, backward and (where defined) backward-from-output of `act` on
+/// `exec`, as raw bits.
+fn all_passes(exec: &Executor, act: &Activation, x: &[f32], dy: &[f32]) -> Vec<Vec<u32>> {
+    let mut y = vec![0.0; x.len()];
+    exec.forward(act, x, &mut y).unwrap();
+    let mut dx = vec![0.0; x.len()];
+    exec.backward(act, x, dy, &mut dx).unwrap();
+    let mut out = vec![bits(&y), bits(&dx)];
+    if act.supports_backward_from_output() {
+        exec.backward_from_output(act, &y, dy, &mut dx).unwrap();
+        out.push(bits(&dx));
+    }
+    out
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|f| f.to_bits()).collect()
+}
+
+fn inputs(act: &Activation, seed: u64) -> (Vec<f32>, Vec<f32>) {
+    let mut x = special_inputs(act);
+    x.extend(random_inputs(seed).into_iter().step_by(8));
+    let dy = gradients(x.len(), seed + 1);
+    (x, dy)
+}
+
+#[test]
+fn every_backend_gives_identical_bits() {
+    let execs = executors();
+    let scalar = &execs[0];
+    assert_eq!(scalar.backend(), Backend::Scalar);
+    for act in all_examples() {
+        let (x, dy) = inputs(&act, 11);
+        let want = all_passes(scalar, &act, &x, &dy);
+        for exec in &execs[1..] {
+            let got = all_passes(exec, &act, &x, &dy);
+            for (pass, (g, w)) in got.iter().zip(&want).enumerate() {
+                let first = g.iter().zip(w).position(|(a, b)| a != b);
+                assert!(
+                    first.is_none(),
+                    "{act} pass {pass} on {} differs from scalar at x={:?}: {:?} vs {:?}",
+                    exec.backend(),
+                    x[first.unwrap()],
+                    f32::from_bits(g[first.unwrap()]),
+                    f32::from_bits(w[first.unwrap()]),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_length_and_offset_gives_the_same_elementwise_result() {
+    // Each element computed alone (length 1) is the reference; a buffer of
+    // any length at any alignment must reproduce it, body and tail alike.
+    for exec in executors() {
+        for act in all_examples() {
+            let (x, dy) = inputs(&act, 23);
+            let x = &x[..103];
+            let dy = &dy[..103];
+            let alone: Vec<Vec<Vec<u32>>> = (0..x.len())
+                .map(|i| all_passes(&exec, &act, &x[i..i + 1], &dy[i..i + 1]))
+                .collect();
+            for offset in 0..3 {
+                for len in 0..=100 {
+                    let xs = &x[offset..offset + len];
+                    let gs = &dy[offset..offset + len];
+                    let got = all_passes(&exec, &act, xs, gs);
+                    for (pass, g) in got.iter().enumerate() {
+                        for (i, bits) in g.iter().enumerate() {
+                            assert_eq!(
+                                *bits,
+                                alone[offset + i][pass][0],
+                                "{act} on {} pass {pass}, len {len} offset {offset} index {i}",
+                                exec.backend()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn in_place_equals_out_of_place() {
+    for exec in executors() {
+        for act in all_examples() {
+            let (x, _) = inputs(&act, 31);
+            let mut y = vec![0.0; x.len()];
+            exec.forward(&act, &x, &mut y).unwrap();
+            let mut z = x.clone();
+            exec.forward_inplace(&act, &mut z).unwrap();
+            assert_eq!(bits(&y), bits(&z), "{act} on {}", exec.backend());
+        }
+    }
+}
+
+#[test]
+fn parallel_equals_serial_in_pools_of_two_and_three() {
+    let n = (1 << 18) + 13;
+    let mut rng = Rng::new(5);
+    let x: Vec<f32> = (0..n).map(|_| rng.range(-8.0, 8.0) as f32).collect();
+    let dy = gradients(n, 6);
+    for threads in [2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for backend in Backend::supported() {
+            let serial = Executor::with_backend(backend).unwrap().serial();
+            // Split everything into small chunks so many threads take part.
+            let parallel = serial
+                .parallel()
+                .with_min_parallel_len(0)
+                .with_chunk_len(4096)
+                .unwrap();
+            for act in all_examples() {
+                let want = all_passes(&serial, &act, &x, &dy);
+                let got = pool.install(|| all_passes(&parallel, &act, &x, &dy));
+                assert!(got == want, "{act} on {backend}, {threads} threads");
+                let mut a = x.clone();
+                let mut b = x.clone();
+                serial.forward_inplace(&act, &mut a).unwrap();
+                pool.install(|| parallel.forward_inplace(&act, &mut b))
+                    .unwrap();
+                assert!(bits(&a) == bits(&b), "{act} in place on {backend}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_default_executor_agrees_with_an_explicit_one() {
+    let x: Vec<f32> = (0..1000).map(|i| (i as f32 - 500.0) / 37.0).collect();
+    for act in all_examples() {
+        let mut a = vec![0.0; x.len()];
+        let mut b = vec![0.0; x.len()];
+        act.forward(&x, &mut a).unwrap();
+        Executor::with_backend(Backend::Scalar)
+            .unwrap()
+            .forward(&act, &x, &mut b)
+            .unwrap();
+        assert_eq!(bits(&a), bits(&b), "{act}");
+    }
+}
+
+#[test]
+fn unavailable_backends_are_errors() {
+    for backend in Backend::ALL {
+        match Executor::with_backend(backend) {
+            Ok(exec) => {
+                assert!(backend.is_supported());
+                assert_eq!(exec.backend(), backend);
+            }
+            Err(e) => {
+                assert!(!backend.is_supported());
+                assert!(matches!(e, Error::BackendUnavailable { .. }));
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(backend.name()) && msg.contains("scalar"),
+                    "{msg}"
+                );
+            }
+        }
+    }
+    assert!(Backend::Scalar.is_supported() && Backend::Portable.is_supported());
+    assert!(Backend::detected().is_supported());
+}
+
+#[test]
+fn chunk_len_must_be_whole_cache_lines() {
+    let exec = Executor::with_backend(Backend::Scalar).unwrap();
+    for bad in [0, 1, 15, 17, 1000] {
+        let e = exec.with_chunk_len(bad).unwrap_err().to_string();
+        assert!(
+            e.contains("chunk_len") && e.contains(&bad.to_string()),
+            "{e}"
+        );
+    }
+    assert_eq!(exec.with_chunk_len(64).unwrap().chunk_len(), 64);
+}
