@@ -1,1 +1,81 @@
-fn main() {}
+//! criterion benches: every activation, forward and backward, on the
+//! scalar path, each SIMD backend this CPU has, and the parallel path, at
+//! 4K, 64K, 1M and 16M elements, next to a plain copy of the same bytes.
+//!
+//! `cargo bench` runs them all (long); `cargo bench -- relu/forward` runs a
+//! subset. Each group is one (activation, pass, size), so criterion prints
+//! the copy and every backend side by side in bytes per second.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use simd_activations::{activations, Activation, Backend, Executor};
+use std::hint::black_box;
+use std::time::Duration;
+
+const SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
+
+fn inputs(n: usize) -> (Vec<f32>, Vec<f32>) {
+    let x = (0..n)
+        .map(|i| ((i * 7919) % 16001) as f32 / 1000.0 - 8.0)
+        .collect();
+    let dy = (0..n)
+        .map(|i| ((i * 104729) % 2001) as f32 / 1000.0 - 1.0)
+        .collect();
+    (x, dy)
+}
+
+/// Serial executors for every supported backend, then the parallel path on
+/// the detected backend.
+fn executors() -> Vec<(String, Executor)> {
+    let mut out: Vec<(String, Executor)> = Backend::supported()
+        .into_iter()
+        .map(|b| {
+            (
+                b.name().to_string(),
+                Executor::with_backend(b).unwrap().serial(),
+            )
+        })
+        .collect();
+    let par = Executor::with_backend(Backend::detected()).unwrap();
+    out.push((format!("parallel-{}", par.backend()), par));
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let ops: Vec<Activation> = activations()
+        .map(|info| info.examples[0].parse().unwrap())
+        .collect();
+    let execs = executors();
+    for &n in &SIZES {
+        let (x, dy) = inputs(n);
+        let mut y = vec![0.0f32; n];
+        let mut dx = vec![0.0f32; n];
+        for act in &ops {
+            for pass in ["forward", "backward"] {
+                let bytes = if pass == "forward" { 8 } else { 12 } * n as u64;
+                let mut group = c.benchmark_group(format!("{}/{pass}", act.name()));
+                group.throughput(Throughput::Bytes(bytes));
+                group.warm_up_time(Duration::from_millis(300));
+                group.measurement_time(Duration::from_secs(1));
+                if n >= 1 << 20 {
+                    group.sample_size(10);
+                }
+                group.bench_function(BenchmarkId::new("copy", n), |b| {
+                    b.iter(|| y.copy_from_slice(black_box(&x)))
+                });
+                for (name, exec) in &execs {
+                    group.bench_function(BenchmarkId::new(name, n), |b| {
+                        if pass == "forward" {
+                            b.iter(|| exec.forward(act, black_box(&x), &mut y).unwrap())
+                        } else {
+                            b.iter(|| exec.backward(act, black_box(&x), &dy, &mut dx).unwrap())
+                        }
+                    });
+                }
+                group.finish();
+            }
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -57,7 +57,7 @@ impl Elementwise for LeakyRelu {
         check::<Self>(s.is_finite(), "negative_slope", s, "must be finite")
     }
 
-    fn from_output_supported(&self) -> Result<(), &'static str> {
+    fn check_backward_from_output(&self) -> Result<(), &'static str> {
         if self.negative_slope >= 0.0 {
             Ok(())
         } else {

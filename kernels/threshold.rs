@@ -45,7 +45,7 @@ impl Elementwise for Threshold {
         ParamValue::Float([self.threshold, self.value][index])
     }
 
-    fn from_output_supported(&self) -> Result<(), &'static str> {
+    fn check_backward_from_output(&self) -> Result<(), &'static str> {
         if self.value <= self.threshold {
             Ok(())
         } else {

@@ -56,7 +56,7 @@ pub trait ActivationFn {
     /// activation with these parameters.
     fn supports_backward_from_output(&self) -> bool {
         with_kernel!(&self.activation(), k => {
-            crate::Elementwise::from_output_supported(k).is_ok()
+            crate::Elementwise::check_backward_from_output(k).is_ok()
         })
     }
 }

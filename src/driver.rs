@@ -18,7 +18,10 @@ impl<K: Elementwise> LaneOp for ElementwisePass<'_, K> {
 
     #[inline(always)]
     fn run<L: Lanes>(self, l: L) {
+        // A local copy: the parameters then live in registers instead of
+        // being reloaded after every store (which might alias them).
         let k = self.kernel;
+        let k = &{ *k };
         match self.pass {
             Pass::Forward { x, y } => map1(l, Forward(k), x, y),
             Pass::ForwardInPlace { xy } => map1_inplace(l, Forward(k), xy),
@@ -63,53 +66,81 @@ impl<K: Elementwise> Map2 for BackwardFromOutput<'_, K> {
     }
 }
 
+/// Vectors per unrolled step of the main loops: enough independent work to
+/// hide latency when the buffers sit in L1/L2.
+const UNROLL: usize = 4;
+
 /// `out[i] = f(a[i])`.
 #[inline(always)]
 fn map1<L: Lanes, F: Map1>(l: L, f: F, a: &[f32], out: &mut [f32]) {
-    let w = L::WIDTH;
-    let mut a_chunks = a.chunks_exact(w);
-    let mut out_chunks = out.chunks_exact_mut(w);
-    for (a, out) in (&mut a_chunks).zip(&mut out_chunks) {
-        l.store(f.apply(l, l.load(a)), out);
+    let (w, n) = (L::WIDTH, out.len());
+    // Lets the compiler drop the bounds checks below.
+    let a = &a[..n];
+    let full = n - n % w;
+    let mut i = 0;
+    while i + UNROLL * w <= full {
+        for j in 0..UNROLL {
+            let at = i + j * w;
+            l.store(f.apply(l, l.load(&a[at..at + w])), &mut out[at..at + w]);
+        }
+        i += UNROLL * w;
     }
-    let (a, out) = (a_chunks.remainder(), out_chunks.into_remainder());
-    if !out.is_empty() {
-        l.store_partial(f.apply(l, l.load_partial(a)), out);
+    while i < full {
+        l.store(f.apply(l, l.load(&a[i..i + w])), &mut out[i..i + w]);
+        i += w;
+    }
+    if full < n {
+        l.store_partial(f.apply(l, l.load_partial(&a[full..])), &mut out[full..]);
     }
 }
 
 /// `a[i] = f(a[i])`.
 #[inline(always)]
 fn map1_inplace<L: Lanes, F: Map1>(l: L, f: F, a: &mut [f32]) {
-    let w = L::WIDTH;
-    let mut chunks = a.chunks_exact_mut(w);
-    for a in &mut chunks {
-        let v = f.apply(l, l.load(a));
-        l.store(v, a);
+    let (w, n) = (L::WIDTH, a.len());
+    let full = n - n % w;
+    let mut i = 0;
+    while i + UNROLL * w <= full {
+        for j in 0..UNROLL {
+            let at = i + j * w;
+            let v = f.apply(l, l.load(&a[at..at + w]));
+            l.store(v, &mut a[at..at + w]);
+        }
+        i += UNROLL * w;
     }
-    let a = chunks.into_remainder();
-    if !a.is_empty() {
-        let v = f.apply(l, l.load_partial(a));
-        l.store_partial(v, a);
+    while i < full {
+        let v = f.apply(l, l.load(&a[i..i + w]));
+        l.store(v, &mut a[i..i + w]);
+        i += w;
+    }
+    if full < n {
+        let v = f.apply(l, l.load_partial(&a[full..]));
+        l.store_partial(v, &mut a[full..]);
     }
 }
 
 /// `out[i] = f(a[i], b[i])`.
 #[inline(always)]
 fn map2<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
-    let w = L::WIDTH;
-    let mut a_chunks = a.chunks_exact(w);
-    let mut b_chunks = b.chunks_exact(w);
-    let mut out_chunks = out.chunks_exact_mut(w);
-    for ((a, b), out) in (&mut a_chunks).zip(&mut b_chunks).zip(&mut out_chunks) {
-        l.store(f.apply(l, l.load(a), l.load(b)), out);
+    let (w, n) = (L::WIDTH, out.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let full = n - n % w;
+    let mut i = 0;
+    while i + UNROLL * w <= full {
+        for j in 0..UNROLL {
+            let at = i + j * w;
+            let v = f.apply(l, l.load(&a[at..at + w]), l.load(&b[at..at + w]));
+            l.store(v, &mut out[at..at + w]);
+        }
+        i += UNROLL * w;
     }
-    let (a, b, out) = (
-        a_chunks.remainder(),
-        b_chunks.remainder(),
-        out_chunks.into_remainder(),
-    );
-    if !out.is_empty() {
-        l.store_partial(f.apply(l, l.load_partial(a), l.load_partial(b)), out);
+    while i < full {
+        let v = f.apply(l, l.load(&a[i..i + w]), l.load(&b[i..i + w]));
+        l.store(v, &mut out[i..i + w]);
+        i += w;
+    }
+    if full < n {
+        let v = f.apply(l, l.load_partial(&a[full..]), l.load_partial(&b[full..]));
+        l.store_partial(v, &mut out[full..]);
     }
 }

@@ -127,7 +127,7 @@ impl Executor {
     /// [`Error::InvalidOption`] unless `len` is a positive multiple of
     /// [`CHUNK_ALIGN`].
     pub fn with_chunk_len(mut self, len: usize) -> Result<Executor, Error> {
-        if len == 0 || len % CHUNK_ALIGN != 0 {
+        if len == 0 || !len.is_multiple_of(CHUNK_ALIGN) {
             return Err(Error::InvalidOption {
                 option: "chunk_len",
                 value: len,
@@ -206,7 +206,7 @@ impl Executor {
     fn run_kernel<K: Elementwise>(&self, kernel: &K, pass: Pass<'_>) -> Result<(), Error> {
         validate_all(kernel)?;
         if let Pass::BackwardFromOutput { .. } = pass {
-            kernel.from_output_supported().map_err(|reason| {
+            kernel.check_backward_from_output().map_err(|reason| {
                 Error::BackwardFromOutputUnsupported {
                     activation: crate::spec::spec_string(kernel),
                     reason,

@@ -161,7 +161,7 @@ pub trait Elementwise: Copy + core::fmt::Debug + PartialEq + Send + Sync + 'stat
 
     /// Whether `backward_from_output` is valid for these parameters;
     /// `Err(reason)` if not. The default follows `INFO.from_output`.
-    fn from_output_supported(&self) -> Result<(), &'static str> {
+    fn check_backward_from_output(&self) -> Result<(), &'static str> {
         match Self::INFO.from_output {
             FromOutput::Always | FromOutput::When(_) => Ok(()),
             FromOutput::Never(why) => Err(why),
@@ -175,7 +175,7 @@ pub trait Elementwise: Copy + core::fmt::Debug + PartialEq + Send + Sync + 'stat
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F;
 
     /// `dx` from the forward output `y` and `dy`. Only called when
-    /// [`Elementwise::from_output_supported`] is `Ok`.
+    /// [`Elementwise::check_backward_from_output`] is `Ok`.
     fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F) -> L::F {
         let _ = (y, dy);
         l.splat(f32::NAN)

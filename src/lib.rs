@@ -73,3 +73,8 @@ pub use registry::activations;
 pub mod prelude {
     pub use crate::{Activation, ActivationFn, Backend, Error, Executor};
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

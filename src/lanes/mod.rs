@@ -136,7 +136,7 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     /// The bits of each lane as an i32.
     fn to_bits(self, a: Self::F) -> Self::I;
     /// Each i32 lane reinterpreted as f32 bits.
-    fn from_bits(self, a: Self::I) -> Self::F;
+    fn bits_as_float(self, a: Self::I) -> Self::F;
     /// All i32 lanes set to `v`.
     fn splat_i(self, v: i32) -> Self::I;
     /// Wrapping `a + b` on i32 lanes.

@@ -167,7 +167,7 @@ impl Lanes for Portable {
         cast(a)
     }
     #[inline(always)]
-    fn from_bits(self, a: i32x8) -> f32x8 {
+    fn bits_as_float(self, a: i32x8) -> f32x8 {
         cast(a)
     }
     #[inline(always)]

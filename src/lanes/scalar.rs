@@ -206,7 +206,7 @@ impl Lanes for Scalar {
         a.to_bits() as i32
     }
     #[inline(always)]
-    fn from_bits(self, a: i32) -> f32 {
+    fn bits_as_float(self, a: i32) -> f32 {
         f32::from_bits(a as u32)
     }
     #[inline(always)]

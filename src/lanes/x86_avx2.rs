@@ -189,7 +189,7 @@ impl Lanes for Avx2 {
         cpu!(_mm256_castps_si256(a))
     }
     #[inline(always)]
-    fn from_bits(self, a: __m256i) -> __m256 {
+    fn bits_as_float(self, a: __m256i) -> __m256 {
         cpu!(_mm256_castsi256_ps(a))
     }
     #[inline(always)]

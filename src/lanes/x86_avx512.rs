@@ -185,7 +185,7 @@ impl Lanes for Avx512 {
         cpu!(_mm512_castps_si512(a))
     }
     #[inline(always)]
-    fn from_bits(self, a: __m512i) -> __m512 {
+    fn bits_as_float(self, a: __m512i) -> __m512 {
         cpu!(_mm512_castsi512_ps(a))
     }
     #[inline(always)]

@@ -1,0 +1,83 @@
+//! Timing: the best of several runs, with buffers that stay allocated and
+//! touched across rows so page faults never land in a measurement.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// How long one batch of runs of a small buffer should take.
+const BATCH: Duration = Duration::from_millis(2);
+/// Batches per small-buffer measurement; the fastest one counts.
+const BATCHES: usize = 5;
+/// A single run at least this long is timed on its own (large buffers).
+const LONG_RUN: Duration = Duration::from_millis(10);
+/// Runs per large-buffer measurement after the warm-up; the fastest counts.
+const LONG_RUNS: usize = 3;
+
+/// Seconds per run of `f`: the fastest batch average (small buffers) or
+/// the fastest single run (large ones), after one warm-up run.
+pub fn best_seconds(mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    f();
+    let warm = start.elapsed();
+    if warm >= LONG_RUN {
+        return (0..LONG_RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+    }
+    let per_batch = (BATCH.as_secs_f64() / warm.as_secs_f64().max(1e-9)).ceil() as usize;
+    let per_batch = per_batch.clamp(1, 1 << 20);
+    (0..BATCHES)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..per_batch {
+                f();
+            }
+            t.elapsed().as_secs_f64() / per_batch as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The buffers of one size: input, output, gradient, and scratch.
+pub struct Buffers {
+    pub x: Vec<f32>,
+    pub y: Vec<f32>,
+    pub dy: Vec<f32>,
+    pub dx: Vec<f32>,
+    pub scratch: Vec<f32>,
+}
+
+impl Buffers {
+    /// Buffers of `n` elements; `x` spreads over [-8, 8) (where every
+    /// activation does something), `dy` over [-1, 1).
+    pub fn new(n: usize) -> Buffers {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let x: Vec<f32> = (0..n).map(|_| next() * 16.0 - 8.0).collect();
+        let dy: Vec<f32> = (0..n).map(|_| next() * 2.0 - 1.0).collect();
+        Buffers {
+            scratch: x.clone(),
+            y: vec![0.0; n],
+            dx: vec![0.0; n],
+            x,
+            dy,
+        }
+    }
+}
+
+/// `out[i] = a[i] + b[i]`: the reference for passes that read two buffers
+/// and write one.
+pub fn stream_2r1w(a: &[f32], b: &[f32], out: &mut [f32]) {
+    for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
+        *o = *a + *b;
+    }
+    black_box(out);
+}

@@ -1,0 +1,310 @@
+//! The throughput report: every activation's passes on every backend and
+//! on the parallel path, next to a plain memory copy of the same bytes.
+
+pub mod args;
+mod measure;
+
+use args::{names, Options};
+use measure::{best_seconds, stream_2r1w, Buffers};
+use rayon::prelude::*;
+use simd_activations::{Activation, ActivationFn, Backend, Executor, Identity};
+use std::collections::HashMap;
+
+/// One measured row.
+pub struct Row {
+    pub backend: String,
+    pub op: String,
+    pub pass: &'static str,
+    pub n: usize,
+    pub threads: usize,
+    pub ns_per_elem: f64,
+    pub gb_per_s: f64,
+}
+
+impl Row {
+    fn new(
+        backend: &str,
+        op: &str,
+        pass: &'static str,
+        n: usize,
+        threads: usize,
+        bytes_per_elem: usize,
+        secs: f64,
+    ) -> Row {
+        Row {
+            backend: backend.to_string(),
+            op: op.to_string(),
+            pass,
+            n,
+            threads,
+            ns_per_elem: secs * 1e9 / n as f64,
+            gb_per_s: (bytes_per_elem * n) as f64 / secs / 1e9,
+        }
+    }
+
+    fn json(&self) -> String {
+        format!(
+            "{{\"system\":\"simd-activations\",\"backend\":\"{}\",\"op\":\"{}\",\"pass\":\"{}\",\"n\":{},\"threads\":{},\"ns_per_elem\":{:.4},\"gb_per_s\":{:.3}}}",
+            self.backend,
+            self.op.replace('"', "\\\""),
+            self.pass,
+            self.n,
+            self.threads,
+            self.ns_per_elem,
+            self.gb_per_s
+        )
+    }
+}
+
+/// Bytes a pass moves per element: read x, write y (8); read two, write one (12).
+fn bytes_per_elem(pass: &str) -> usize {
+    match pass {
+        "forward" | "forward_inplace" | "copy" => 8,
+        _ => 12,
+    }
+}
+
+/// Prints rows as they come, with ratios to the reference rows of the same
+/// size and thread count.
+struct Printer {
+    json: bool,
+    copy: f64,
+    stream: f64,
+    /// Scalar ns/elem by (op, pass, n), from the 1-thread rows.
+    scalar: HashMap<(String, &'static str, usize), f64>,
+}
+
+impl Printer {
+    fn header(&self, n: usize, threads: usize) {
+        if !self.json {
+            let place = if n * 8 <= 1 << 20 {
+                "cache-resident"
+            } else {
+                "main memory"
+            };
+            println!("\nn = {n} ({place}), threads = {threads}");
+            println!(
+                "{:<40} {:<21} {:<9} {:>9} {:>9} {:>8} {:>8} {:>8}",
+                "op", "pass", "backend", "ns/elem", "GB/s", "vs copy", "vs 2r1w", "vs scalar"
+            );
+        }
+    }
+
+    fn row(&mut self, row: &Row) {
+        if self.json {
+            println!("{}", row.json());
+            return;
+        }
+        let ratio = |reference: f64| format!("{:.2}", row.gb_per_s / reference);
+        let vs_stream = if bytes_per_elem(row.pass) == 12 {
+            ratio(self.stream)
+        } else {
+            String::new()
+        };
+        let key = (row.op.clone(), row.pass, row.n);
+        if row.backend == "scalar" && row.threads == 1 {
+            self.scalar.insert(key.clone(), row.ns_per_elem);
+        }
+        let vs_scalar = self
+            .scalar
+            .get(&key)
+            .map(|s| format!("{:.1}x", s / row.ns_per_elem))
+            .unwrap_or_default();
+        println!(
+            "{:<40} {:<21} {:<9} {:>9.4} {:>9.2} {:>8} {:>8} {:>8}",
+            row.op,
+            row.pass,
+            row.backend,
+            row.ns_per_elem,
+            row.gb_per_s,
+            ratio(self.copy),
+            vs_stream,
+            vs_scalar
+        );
+    }
+}
+
+/// Runs `f` on a pool of `threads` threads (or directly for 1).
+fn on_threads<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// The copy and stream_2r1w reference rows for one size and thread count.
+fn reference_rows(
+    buf: &mut Buffers,
+    threads: usize,
+    pool: Option<&rayon::ThreadPool>,
+    best: Backend,
+) -> (Row, Row) {
+    let n = buf.x.len();
+    let chunk = simd_activations::DEFAULT_CHUNK_LEN;
+    let (x, y, dy, dx) = (&buf.x, &mut buf.y, &buf.dy, &mut buf.dx);
+    let memcpy = on_threads(pool, || {
+        best_seconds(|| {
+            if threads > 1 {
+                y.par_chunks_mut(chunk)
+                    .zip(x.par_chunks(chunk))
+                    .for_each(|(y, x)| y.copy_from_slice(x));
+            } else {
+                y.copy_from_slice(x);
+            }
+        })
+    });
+    let exec = Executor::with_backend(best).expect("supported");
+    let exec = if threads > 1 {
+        exec.with_min_parallel_len(0)
+    } else {
+        exec.serial()
+    };
+    let lanes_loop = on_threads(pool, || {
+        best_seconds(|| exec.forward(&Identity, x, y).expect("copy"))
+    });
+    let (name, secs) = if lanes_loop < memcpy {
+        ("loop", lanes_loop)
+    } else {
+        ("memcpy", memcpy)
+    };
+    let copy = Row::new(name, "copy", "copy", n, threads, 8, secs);
+    let secs = on_threads(pool, || {
+        best_seconds(|| {
+            if threads > 1 {
+                dx.par_chunks_mut(chunk)
+                    .zip(x.par_chunks(chunk).zip(dy.par_chunks(chunk)))
+                    .for_each(|(out, (a, b))| stream_2r1w(a, b, out));
+            } else {
+                stream_2r1w(x, dy, dx);
+            }
+        })
+    });
+    let stream = Row::new("loop", "stream_2r1w", "stream_2r1w", n, threads, 12, secs);
+    (copy, stream)
+}
+
+/// Times one pass of `act` on `exec`; `None` if the pass is not defined.
+fn time_pass(
+    exec: &Executor,
+    act: &Activation,
+    pass: &str,
+    buf: &mut Buffers,
+    pool: Option<&rayon::ThreadPool>,
+) -> Option<f64> {
+    let Buffers {
+        x,
+        y,
+        dy,
+        dx,
+        scratch,
+    } = buf;
+    if pass == "backward_from_output" {
+        if !act.supports_backward_from_output() {
+            return None;
+        }
+        exec.forward(act, x, y).expect("forward");
+    }
+    if pass == "forward_inplace" {
+        scratch.copy_from_slice(x);
+    }
+    Some(on_threads(pool, || {
+        best_seconds(|| {
+            match pass {
+                "forward" => exec.forward(act, x, y),
+                "forward_inplace" => exec.forward_inplace(act, scratch),
+                "backward" => exec.backward(act, x, dy, dx),
+                _ => exec.backward_from_output(act, y, dy, dx),
+            }
+            .expect("validated op")
+        })
+    }))
+}
+
+/// Runs the report with `opts`.
+pub fn run(opts: &Options) {
+    let best = *opts.backends.last().expect("at least one backend");
+    if !opts.json {
+        println!("simd-activations report");
+        println!(
+            "CPU: {} ({}), {} hardware threads",
+            cpu_name(),
+            std::env::consts::ARCH,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+        println!("features: {}", simd_activations::cpu::features().join(" "));
+        println!(
+            "backends: supported {}; detected {}; measuring {}",
+            names(&Backend::supported()),
+            Backend::detected(),
+            names(&opts.backends)
+        );
+        println!("ratios: GB/s over the copy row (and, for backward passes, the stream_2r1w row) of the same size and threads; vs scalar: time of the scalar row over this row");
+    }
+    let mut printer = Printer {
+        json: opts.json,
+        copy: 0.0,
+        stream: 0.0,
+        scalar: HashMap::new(),
+    };
+    for &n in &opts.sizes {
+        let mut buf = Buffers::new(n);
+        for &threads in &opts.threads {
+            let pool = (threads > 1).then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("thread pool")
+            });
+            let pool = pool.as_ref();
+            let (copy, stream) = reference_rows(&mut buf, threads, pool, best);
+            printer.copy = copy.gb_per_s;
+            printer.stream = stream.gb_per_s;
+            printer.header(n, threads);
+            printer.row(&copy);
+            printer.row(&stream);
+            // One thread: every backend serially. More: the parallel path on
+            // the best backend, as a caller's pool.install would run it.
+            let execs: Vec<Executor> = if threads == 1 {
+                opts.backends
+                    .iter()
+                    .map(|&b| Executor::with_backend(b).expect("supported").serial())
+                    .collect()
+            } else {
+                vec![Executor::with_backend(best).expect("supported")]
+            };
+            for act in &opts.ops {
+                let op = act.to_string();
+                for &pass in &opts.passes {
+                    for exec in &execs {
+                        let Some(secs) = time_pass(exec, act, pass, &mut buf, pool) else {
+                            continue;
+                        };
+                        let row = Row::new(
+                            exec.backend().name(),
+                            &op,
+                            pass,
+                            n,
+                            threads,
+                            bytes_per_elem(pass),
+                            secs,
+                        );
+                        printer.row(&row);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The CPU's model name, where the OS tells it.
+fn cpu_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string())
+}

@@ -1,0 +1,36 @@
+//! The docs keep up with the kernels: every registered activation has a row
+//! in README.md's table and an f64 reference in tests/reference.
+
+mod common;
+mod reference;
+
+use simd_activations::{activations, Activation};
+
+#[test]
+fn every_activation_has_a_readme_row() {
+    let readme = include_str!("../README.md");
+    for info in activations() {
+        let row = format!("| `{}`", info.name);
+        assert!(
+            readme.contains(&row),
+            "README.md has no table row starting with {row}"
+        );
+    }
+}
+
+#[test]
+fn every_activation_has_a_reference() {
+    for info in activations() {
+        let act: Activation = info.examples[0].parse().unwrap();
+        assert!(
+            reference::forward(&act, 0.25).is_some(),
+            "no forward reference for {}",
+            info.name
+        );
+        assert!(
+            reference::backward(&act, 0.25, 1.0).is_some(),
+            "no backward reference for {}",
+            info.name
+        );
+    }
+}
