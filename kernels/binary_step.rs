@@ -18,6 +18,7 @@ impl Elementwise for BinaryStep {
         backward: "0",
         params: &[],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["binary_step"],
     };
 

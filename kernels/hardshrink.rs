@@ -27,6 +27,7 @@ impl Elementwise for Hardshrink {
         backward: "-lambd <= x <= lambd ? 0 : dy",
         params: &[Param::float("lambd", 0.5, "half-width of the zero band (>= 0)")],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["hardshrink", "hardshrink(lambd=2)", "hardshrink(lambd=0)"],
     };
 

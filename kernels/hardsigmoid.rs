@@ -22,6 +22,7 @@ impl Elementwise for Hardsigmoid {
         from_output: FromOutput::Never(
             "y rounds to exactly 0 or 1 just inside -3 and 3, so it does not tell whether the gradient is 0",
         ),
+        accuracy: Accuracy::ulps(1, 0),
         examples: &["hardsigmoid"],
     };
 

@@ -25,6 +25,7 @@ impl Elementwise for Hardswish {
         from_output: FromOutput::Never(
             "hardswish is not monotonic on (-3, -1.5), so y does not determine x",
         ),
+        accuracy: Accuracy::ulps(1, 1),
         examples: &["hardswish"],
     };
 

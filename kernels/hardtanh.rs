@@ -35,6 +35,7 @@ impl Elementwise for Hardtanh {
             Param::float("max_val", 1.0, "upper bound (>= min_val)"),
         ],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &[
             "hardtanh",
             "hardtanh(min_val=-2,max_val=3)",

@@ -16,6 +16,7 @@ impl Elementwise for Identity {
         backward: "dy",
         params: &[],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["identity"],
     };
 

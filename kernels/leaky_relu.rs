@@ -34,6 +34,7 @@ impl Elementwise for LeakyRelu {
             "slope for x <= 0 (finite)",
         )],
         from_output: FromOutput::When("negative_slope >= 0"),
+        accuracy: Accuracy::EXACT,
         examples: &[
             "leaky_relu",
             "leaky_relu(negative_slope=0.2)",

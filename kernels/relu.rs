@@ -19,6 +19,7 @@ impl Elementwise for Relu {
         backward: "x <= 0 ? 0 : dy",
         params: &[],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["relu"],
     };
 

@@ -18,6 +18,7 @@ impl Elementwise for Relu6 {
         backward: "(x <= 0 or x >= 6) ? 0 : dy",
         params: &[],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["relu6"],
     };
 

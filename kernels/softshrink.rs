@@ -29,6 +29,7 @@ impl Elementwise for Softshrink {
         backward: "-lambd <= x <= lambd ? 0 : dy",
         params: &[Param::float("lambd", 0.5, "shrink amount (>= 0)")],
         from_output: FromOutput::Always,
+        accuracy: Accuracy::EXACT,
         examples: &["softshrink", "softshrink(lambd=1.5)", "softshrink(lambd=0)"],
     };
 

@@ -27,6 +27,7 @@ impl Elementwise for Threshold {
             Param::required("value", "the replacement"),
         ],
         from_output: FromOutput::When("value <= threshold"),
+        accuracy: Accuracy::EXACT,
         examples: &[
             "threshold(threshold=0.5,value=-1)",
             "threshold(threshold=-1,value=2)",

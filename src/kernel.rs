@@ -110,6 +110,36 @@ pub enum FromOutput {
     Never(&'static str),
 }
 
+/// The accuracy a kernel promises, in ULPs of the correctly rounded result
+/// (the f64 reference rounded to f32; below the normal range one ULP is the
+/// denormal spacing, 2^-149). Measured over every f32 input by
+/// `cargo run --release -- accuracy --exhaustive`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Accuracy {
+    /// Largest forward error.
+    pub forward_ulps: u32,
+    /// Largest backward error (from the input and from the output) against
+    /// the f64 derivative computed from the same f32 inputs.
+    pub backward_ulps: u32,
+    /// The bounds hold for `|x| <= domain` (infinity: everywhere); the
+    /// kernel's docs say what holds beyond.
+    pub domain: f32,
+}
+
+impl Accuracy {
+    /// Correctly rounded forward and backward.
+    pub const EXACT: Accuracy = Accuracy::ulps(0, 0);
+
+    /// Bounds that hold for every input.
+    pub const fn ulps(forward_ulps: u32, backward_ulps: u32) -> Accuracy {
+        Accuracy {
+            forward_ulps,
+            backward_ulps,
+            domain: f32::INFINITY,
+        }
+    }
+}
+
 /// The static description of an activation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Info {
@@ -127,6 +157,8 @@ pub struct Info {
     pub params: &'static [Param],
     /// Whether `backward_from_output` is available.
     pub from_output: FromOutput,
+    /// The error bounds the kernel promises.
+    pub accuracy: Accuracy,
     /// Spec strings that tests and benchmarks run (the first is the one
     /// benchmarks use).
     pub examples: &'static [&'static str],
@@ -213,7 +245,9 @@ pub(crate) fn validate_all<K: Elementwise>(k: &K) -> Result<(), Error> {
 
 /// What kernel files import.
 pub mod prelude {
-    pub use super::{check, Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue};
+    pub use super::{
+        check, Accuracy, Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue,
+    };
     pub use crate::lanes::Lanes;
     pub use crate::Error;
 }

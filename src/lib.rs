@@ -66,7 +66,7 @@ pub use activation::ActivationFn;
 pub use backend::{Backend, BACKEND_ENV};
 pub use error::Error;
 pub use executor::{Executor, CHUNK_ALIGN, DEFAULT_CHUNK_LEN, DEFAULT_MIN_PARALLEL_LEN};
-pub use kernel::{Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue};
+pub use kernel::{Accuracy, Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue};
 pub use registry::activations;
 
 /// The names most programs need: `use simd_activations::prelude::*;`.

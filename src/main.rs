@@ -3,6 +3,9 @@
 //! Run with `--help` for the options.
 
 mod report;
+// The f64 references and the sweep, shared with the tests.
+#[path = "../tests/reference/mod.rs"]
+mod reference;
 
 use report::args::{Options, USAGE};
 use simd_activations::{Backend, BACKEND_ENV};
@@ -19,6 +22,17 @@ fn main() {
     } else {
         Backend::supported()
     };
+    if args.first().map(String::as_str) == Some("accuracy") {
+        match report::args::accuracy_options(&args[1..], default_backends) {
+            Ok(opts) => {
+                if !report::accuracy::run(&opts) {
+                    std::process::exit(1);
+                }
+            }
+            Err(msg) => fail(&msg),
+        }
+        return;
+    }
     match Options::parse(&args, default_backends) {
         Ok(opts) => report::run(&opts),
         Err(msg) if msg == USAGE => print!("{USAGE}"),

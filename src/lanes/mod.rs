@@ -7,7 +7,8 @@
 //!
 //! Every operation has one exact meaning, identical on every backend, so a
 //! kernel computes the same bits whatever the lane width (see the notes on
-//! [`Lanes::min`], [`Lanes::max`] and [`Lanes::mul_add`]).
+//! [`Lanes::min`], [`Lanes::max`] and [`Lanes::mul_add`], which is fused
+//! everywhere, emulated exactly where the hardware lacks it).
 
 mod portable;
 mod scalar;
@@ -56,12 +57,6 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     const WIDTH: usize;
     /// Which [`Backend`] this is.
     const BACKEND: Backend;
-    /// Whether [`Lanes::mul_add`] rounds once (true fused multiply-add).
-    ///
-    /// Only the portable backend on a build target without FMA (plain
-    /// x86-64, SSE2) rounds twice; there its results may differ in the last
-    /// bit from the other backends for kernels that use `mul_add`.
-    const FUSED_MUL_ADD: bool;
 
     /// Runs `op` with this token inside the backend's `#[target_feature]`
     /// context, so its lane operations inline into vector instructions.
@@ -92,7 +87,7 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn mul(self, a: Self::F, b: Self::F) -> Self::F;
     /// `a / b`, correctly rounded.
     fn div(self, a: Self::F, b: Self::F) -> Self::F;
-    /// `a * b + c`, rounded once where [`Lanes::FUSED_MUL_ADD`] holds.
+    /// `a * b + c`, rounded once (fused) on every backend.
     fn mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F;
     /// `-a` (flips the sign bit, also of NaN and zero).
     fn neg(self, a: Self::F) -> Self::F;

@@ -4,6 +4,8 @@
 //!
 //! `wide` picks its instructions at compile time, so this backend cannot
 //! use features detected at run time; that is what the x86 backends are for.
+//! Where the target has no FMA instruction, `mul_add` is emulated exactly
+//! (see [`fma_exact`]) so this backend gives the same bits as the others.
 //! Comparisons, `min` and `max` are written as compare-and-select so their
 //! NaN and signed-zero rules are the trait's on every target (NEON's own
 //! `fmax` would differ).
@@ -27,10 +29,35 @@ impl Portable {
 }
 
 /// Whether `wide` compiles `mul_add` to a fused instruction on this target.
-const FUSED: bool = cfg!(any(
+const HARDWARE_FMA: bool = cfg!(any(
     target_feature = "fma",
     all(target_arch = "aarch64", target_feature = "neon")
 ));
+
+/// `a·b + c` rounded once, without an FMA instruction: the product is exact
+/// in f64 (24 + 24 bits), the sum is rounded to odd (TwoSum gives its
+/// error; an inexact even result moves one ulp toward the exact value), and
+/// the one rounding to f32 is then the correctly rounded fused result
+/// (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums: proved
+/// algorithms using rounding to odd", 2008).
+#[inline(always)]
+pub(crate) fn fma_exact(a: f32, b: f32, c: f32) -> f32 {
+    let p = a as f64 * b as f64;
+    let c = c as f64;
+    let s = p + c;
+    if !s.is_finite() {
+        return s as f32;
+    }
+    let back = s - p;
+    let error = (p - (s - back)) + (c - back);
+    let bits = s.to_bits();
+    if error != 0.0 && bits & 1 == 0 {
+        let away_from_zero = (error > 0.0) == (s > 0.0);
+        let odd = if away_from_zero { bits + 1 } else { bits - 1 };
+        return f64::from_bits(odd) as f32;
+    }
+    s as f32
+}
 
 impl Lanes for Portable {
     type F = f32x8;
@@ -40,7 +67,6 @@ impl Lanes for Portable {
     type D = f64x4;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Portable;
-    const FUSED_MUL_ADD: bool = FUSED;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -90,7 +116,12 @@ impl Lanes for Portable {
     }
     #[inline(always)]
     fn mul_add(self, a: f32x8, b: f32x8, c: f32x8) -> f32x8 {
-        a.mul_add(b, c)
+        if HARDWARE_FMA {
+            a.mul_add(b, c)
+        } else {
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            f32x8::new(core::array::from_fn(|i| fma_exact(a[i], b[i], c[i])))
+        }
     }
     #[inline(always)]
     fn neg(self, a: f32x8) -> f32x8 {
@@ -253,5 +284,90 @@ impl Lanes for Portable {
     #[inline(always)]
     fn div_d(self, a: f64x4, b: f64x4) -> f64x4 {
         a / b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fma_exact;
+
+    /// Checks the emulation against `f32::mul_add` (a true fused
+    /// multiply-add, in hardware or libm) on cases built to hit rounding
+    /// boundaries: cancellation, tiny addends, ties, denormals, overflow.
+    #[test]
+    fn fma_emulation_is_exact() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            3.0,
+            f32::MIN_POSITIVE,
+            1e-45,
+            f32::MAX,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            1.0 + f32::EPSILON,
+            1.0 - f32::EPSILON / 2.0,
+        ];
+        let mut checked = 0;
+        for i in 0..2_000_000u32 {
+            let r = next();
+            let a = f32::from_bits(r as u32 & 0xBFFF_FFFF);
+            let b = f32::from_bits((r >> 32) as u32 & 0xBFFF_FFFF);
+            let c = match i % 5 {
+                // Cancel most of the product, leaving the rounding bits.
+                0 => -(a * b) * f32::from_bits(0x3F80_0000 + (next() as u32 & 0xFF)),
+                // An addend just below half an ulp of the product.
+                1 => (a * b) * f32::from_bits(0x3300_0000 + (next() as u32 & 0xFFFF)),
+                2 => f32::from_bits(next() as u32),
+                3 => specials[next() as usize % specials.len()],
+                _ => -(a * b),
+            };
+            let (a, b) = if i % 7 == 0 {
+                (specials[i as usize % specials.len()], b)
+            } else {
+                (a, b)
+            };
+            let want = a.mul_add(b, c);
+            let got = fma_exact(a, b, c);
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "fma({a:e}, {b:e}, {c:e}) = {got:e}, want {want:e}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 2_000_000);
+    }
+
+    /// Sums whose f64 rounding lands exactly on an f32 midpoint: a naive
+    /// `(a·b + c) as f32` rounds twice and picks the wrong neighbour here.
+    #[test]
+    fn fma_emulation_survives_double_rounding_traps() {
+        // Up to k = 361 the offset below the midpoint is under half an f64 ulp.
+        for k in 1..362u32 {
+            for scale in [1.0f32, 0.5, 2.0, 1024.0, 1.0 / 1024.0] {
+                for sign in [1.0f32, -1.0] {
+                    // c has an odd last bit, so the midpoint above it rounds
+                    // (ties to even) up; the exact sum lies just below it.
+                    let c = sign * scale * (1.0 + f32::EPSILON);
+                    let a = sign * scale * (1.0 + k as f32 * f32::EPSILON) / (1u32 << 24) as f32;
+                    let b = 1.0 - (2 * k) as f32 * f32::EPSILON / 2.0;
+                    let want = a.mul_add(b, c);
+                    assert_eq!(fma_exact(a, b, c).to_bits(), want.to_bits(), "k={k}");
+                    let naive = (a as f64 * b as f64 + c as f64) as f32;
+                    assert_ne!(naive.to_bits(), want.to_bits(), "k={k}: not a trap");
+                }
+            }
+        }
     }
 }

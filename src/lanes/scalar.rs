@@ -60,7 +60,6 @@ impl Lanes for Scalar {
     type D = f64;
     const WIDTH: usize = 1;
     const BACKEND: Backend = Backend::Scalar;
-    const FUSED_MUL_ADD: bool = true;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {

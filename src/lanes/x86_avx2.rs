@@ -48,7 +48,6 @@ impl Lanes for Avx2 {
     type D = __m256d;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Avx2;
-    const FUSED_MUL_ADD: bool = true;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {

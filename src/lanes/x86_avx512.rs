@@ -45,7 +45,6 @@ impl Lanes for Avx512 {
     type D = __m512d;
     const WIDTH: usize = 16;
     const BACKEND: Backend = Backend::Avx512;
-    const FUSED_MUL_ADD: bool = true;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {

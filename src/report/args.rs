@@ -23,6 +23,7 @@ pub struct Options {
 
 pub const USAGE: &str = "\
 usage: simd-activations [options]
+       simd-activations accuracy [--ops SPECS] [--backends B,...] [--exhaustive] [--per-binade N]
 
 Times every activation's forward and backward passes on every backend this
 CPU has, next to a plain memory copy of the same bytes.
@@ -39,6 +40,10 @@ options:
   --passes P,...    forward, forward_inplace, backward, backward_from_output (default: all)
   --json            one JSON object per line instead of tables
   -h, --help        this text
+
+accuracy: compares every pass with the f64 references, in ULPs, on each
+backend; a stratified sample by default (seconds), every f32 bit pattern with
+--exhaustive (hours). Exits with 1 if a bound fails.
 ";
 
 /// Splits `s` at commas that are not inside parentheses.
@@ -134,20 +139,7 @@ impl Options {
                         })
                         .collect::<Result<_, _>>()?;
                 }
-                "--backends" => {
-                    let mut backends = Vec::new();
-                    for name in split_top_level(&value("--backends")?) {
-                        let b: Backend = name.parse().map_err(|e| format!("--backends: {e}"))?;
-                        if !b.is_supported() {
-                            return Err(format!(
-                                "--backends: {b} is not supported on this CPU (supported: {})",
-                                names(&Backend::supported())
-                            ));
-                        }
-                        backends.push(b);
-                    }
-                    opts.backends = backends;
-                }
+                "--backends" => opts.backends = parse_backends(&value("--backends")?)?,
                 "--passes" => {
                     let mut passes = Vec::new();
                     for p in split_top_level(&value("--passes")?) {
@@ -181,6 +173,69 @@ impl Options {
         opts.threads.dedup();
         Ok(opts)
     }
+}
+
+/// Parses the options of `accuracy`.
+pub fn accuracy_options(
+    args: &[String],
+    default_backends: Vec<Backend>,
+) -> Result<super::accuracy::Options, String> {
+    let mut opts = super::accuracy::Options {
+        ops: activations()
+            .map(|i| i.examples[0].parse().expect("examples parse"))
+            .collect(),
+        backends: default_backends,
+        exhaustive: false,
+        per_binade: 256,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--exhaustive" => opts.exhaustive = true,
+            "--ops" => {
+                opts.ops = split_top_level(&value("--ops")?)
+                    .into_iter()
+                    .map(parse_op)
+                    .collect::<Result<_, _>>()?;
+            }
+            "--backends" => opts.backends = parse_backends(&value("--backends")?)?,
+            "--per-binade" => {
+                let v = value("--per-binade")?;
+                opts.per_binade = v
+                    .parse()
+                    .map_err(|_| format!("--per-binade: {v:?} is not a count"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown accuracy option {other:?}\n\n{USAGE}")),
+        }
+    }
+    if opts.ops.is_empty() || opts.backends.is_empty() {
+        return Err("accuracy needs at least one op and one backend".to_string());
+    }
+    Ok(opts)
+}
+
+/// Parses `--backends`, refusing any this CPU cannot run.
+fn parse_backends(list: &str) -> Result<Vec<Backend>, String> {
+    let mut backends = Vec::new();
+    for name in split_top_level(list) {
+        let b: Backend = name.parse().map_err(|e| format!("--backends: {e}"))?;
+        if !b.is_supported() {
+            return Err(format!(
+                "--backends: {b} is not supported on this CPU (supported: {})",
+                names(&Backend::supported())
+            ));
+        }
+        backends.push(b);
+    }
+    backends.sort();
+    backends.dedup();
+    Ok(backends)
 }
 
 /// Backend names joined by ", ".

@@ -1,6 +1,7 @@
 //! The throughput report: every activation's passes on every backend and
 //! on the parallel path, next to a plain memory copy of the same bytes.
 
+pub mod accuracy;
 pub mod args;
 mod measure;
 

@@ -59,28 +59,6 @@ pub fn all_examples() -> Vec<Activation> {
         .collect()
 }
 
-/// Maps f32 bits onto a line where adjacent floats differ by 1 and
-/// `-0 == +0`.
-fn ordinal(v: f32) -> i64 {
-    let bits = v.to_bits();
-    if bits & 0x8000_0000 != 0 {
-        -((bits & 0x7FFF_FFFF) as i64)
-    } else {
-        bits as i64
-    }
-}
-
-/// The distance in ULPs between `got` and `want`: 0 if both are NaN,
-/// `u64::MAX` if exactly one is. Below the normal range the unit is the
-/// denormal spacing, 2^-149.
-pub fn ulps(got: f32, want: f32) -> u64 {
-    match (got.is_nan(), want.is_nan()) {
-        (true, true) => 0,
-        (false, false) => ordinal(got).abs_diff(ordinal(want)),
-        _ => u64::MAX,
-    }
-}
-
 /// The special values of SPEC.md plus, for each kink, the floats around
 /// it. Kinks are taken from the activation's own float parameters (and
 /// their negatives) and the fixed points of the family (0, ±0.5, ±1, ±1.5,

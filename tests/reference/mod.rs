@@ -1,170 +1,56 @@
 //! f64 references for every activation, written from SPEC.md's formulas and
-//! independent of the kernels (no shared code, no lane tricks).
+//! independent of the kernels (no shared code, no lane tricks), plus the
+//! sweep that compares a backend against them. Shared by the tests and by
+//! `cargo run --release -- accuracy` (which includes this directory).
+//!
+//! Each family's file answers for its own activations and `None` for the
+//! rest; the functions below ask each file in turn.
 #![allow(dead_code)]
 
-use crate::common::float_param;
-use simd_activations::Activation;
+mod exponential;
+mod piecewise;
+pub mod sweep;
 
-/// The forward reference `f(x)` in f64, or `None` if this file does not
-/// know the activation (a test then fails: every activation needs one).
-pub fn forward(act: &Activation, x: f64) -> Option<f64> {
-    let p = |name: &str| float_param(act, name) as f64;
-    // Universal rule: NaN in, NaN out.
-    if x.is_nan() {
-        return Some(f64::NAN);
+use simd_activations::{Activation, ParamValue};
+
+/// The float parameter `name` of `act`, as f64.
+pub fn param(act: &Activation, name: &str) -> f64 {
+    match act.param(name) {
+        Some(ParamValue::Float(v)) => v as f64,
+        other => panic!("{act}: parameter {name} is {other:?}"),
     }
-    Some(match act.name() {
-        "relu" => {
-            if x > 0.0 {
-                x
-            } else {
-                0.0
-            }
-        }
-        "relu6" => x.clamp(0.0, 6.0),
-        "leaky_relu" => {
-            let slope = p("negative_slope");
-            if x > 0.0 {
-                x
-            } else if slope == 0.0 {
-                0.0
-            } else {
-                slope * x
-            }
-        }
-        "hardtanh" => x.max(p("min_val")).min(p("max_val")),
-        "threshold" => {
-            if x <= p("threshold") {
-                p("value")
-            } else {
-                x
-            }
-        }
-        "hardsigmoid" => {
-            if x <= -3.0 {
-                0.0
-            } else if x >= 3.0 {
-                1.0
-            } else {
-                x / 6.0 + 0.5
-            }
-        }
-        "hardswish" => {
-            if x <= -3.0 {
-                0.0
-            } else if x >= 3.0 {
-                x
-            } else {
-                x * (x + 3.0) / 6.0
-            }
-        }
-        "hardshrink" => {
-            let l = p("lambd");
-            if -l <= x && x <= l {
-                0.0
-            } else {
-                x
-            }
-        }
-        "softshrink" => {
-            let l = p("lambd");
-            if x > l {
-                x - l
-            } else if x < -l {
-                x + l
-            } else {
-                0.0
-            }
-        }
-        "identity" => x,
-        "binary_step" => {
-            if x >= 0.0 {
-                1.0
-            } else {
-                0.0
-            }
-        }
-        _ => return None,
-    })
 }
 
-/// The backward reference `dx = f'(x)·dy` in f64, with SPEC.md's kink
-/// conventions (comparisons as PyTorch writes them, so a NaN `x` takes the
-/// branch its comparison's falsity picks).
+/// The choice parameter `name` of `act`.
+pub fn choice(act: &Activation, name: &str) -> &'static str {
+    match act.param(name) {
+        Some(ParamValue::Choice(c)) => c,
+        other => panic!("{act}: parameter {name} is {other:?}"),
+    }
+}
+
+/// `f(x)` in f64, or `None` if no file knows the activation.
+pub fn forward(act: &Activation, x: f64) -> Option<f64> {
+    piecewise::forward(act, x).or_else(|| exponential::forward(act, x))
+}
+
+/// `f'(x)·dy` in f64, with SPEC.md's kink conventions.
 pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
-    let p = |name: &str| float_param(act, name) as f64;
-    Some(match act.name() {
-        "relu" => {
-            if x <= 0.0 {
-                0.0
-            } else {
-                dy
-            }
-        }
-        "relu6" => {
-            if x <= 0.0 || x >= 6.0 {
-                0.0
-            } else {
-                dy
-            }
-        }
-        "leaky_relu" => {
-            if x > 0.0 {
-                dy
-            } else {
-                p("negative_slope") * dy
-            }
-        }
-        "hardtanh" => {
-            if x <= p("min_val") || x >= p("max_val") {
-                0.0
-            } else {
-                dy
-            }
-        }
-        "threshold" => {
-            if x <= p("threshold") {
-                0.0
-            } else {
-                dy
-            }
-        }
-        "hardsigmoid" => {
-            if x > -3.0 && x < 3.0 {
-                dy / 6.0
-            } else {
-                0.0
-            }
-        }
-        "hardswish" => {
-            if x <= -3.0 {
-                0.0
-            } else if x < 3.0 {
-                dy * (x / 3.0 + 0.5)
-            } else {
-                dy
-            }
-        }
-        "hardshrink" | "softshrink" => {
-            let l = p("lambd");
-            if -l <= x && x <= l {
-                0.0
-            } else {
-                dy
-            }
-        }
-        "identity" => dy,
-        "binary_step" => 0.0,
-        _ => return None,
-    })
+    piecewise::backward(act, x, dy).or_else(|| exponential::backward(act, x, dy))
 }
 
-/// The largest error in ULPs each activation may have against the
-/// correctly rounded reference, forward and backward.
-pub fn tolerance(act: &Activation) -> u64 {
-    match act.name() {
-        // Their formulas round more than once (PyTorch's own formulas).
-        "hardsigmoid" | "hardswish" => 1,
-        _ => 0,
+/// The gradient from the output `y` (an f32 forward result) in f64.
+pub fn backward_from_output(act: &Activation, y: f64, dy: f64) -> Option<f64> {
+    piecewise::backward_from_output(act, y, dy)
+        .or_else(|| exponential::backward_from_output(act, y, dy))
+}
+
+/// `σ(x) = 1/(1 + e^-x)` in f64, without overflow.
+pub fn sigma(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
     }
 }
