@@ -8,7 +8,7 @@
 //! (measured through the sigmoid sweep). NaN propagates; σ(±inf) = 1, 0.
 
 use super::exp::exp_parts2_of_sum;
-use super::poly::ldexp;
+use super::poly::{rough_reciprocal, scale_by_pow2};
 use crate::kernel::prelude::*;
 
 /// σ(x + dx) for an argument given as an unevaluated sum (`dx` a rounding
@@ -20,20 +20,19 @@ pub fn sigmoid_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
     // -|x + dx| = -|x| - sign(x)·dx.
     let minus_dx = l.select(negative, dx, l.neg(dx));
     let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(x)), minus_dx);
-    let e = ldexp(l, ph, n);
+    let e = scale_by_pow2(l, ph, n);
     // 1 + e exactly, as dh + dl (Fast2Sum: e <= 1).
     let dh = l.add(one, e);
     let dl = l.add(l.sub(one, dh), e);
     // x >= 0: 1/(1+e); x < 0: e/(1+e) = ((ph + pl)/(1+e))·2^n.
-    let (nh, nl) = (
-        l.select(negative, ph, one),
-        l.select(negative, pl, l.splat(0.0)),
-    );
-    // (nh + nl)/(dh + dl): a quotient, its exact remainder, one correction.
+    let nh = l.select(negative, ph, one);
+    let nl = l.select(negative, pl, l.splat(0.0));
+    // (nh + nl)/(dh + dl) = q + (exact remainder + nl - q·dl)/dh; the
+    // correction is a few ULPs, so a 6% reciprocal of dh is enough for it.
     let q = l.div(nh, dh);
     let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
-    let y = l.add(q, l.div(rem, dh));
-    l.select(negative, ldexp(l, y, n), y)
+    let y = l.mul_add(rem, rough_reciprocal(l, dh), q);
+    l.select(negative, scale_by_pow2(l, y, n), y)
 }
 
 /// σ(x).
