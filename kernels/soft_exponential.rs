@@ -14,7 +14,8 @@ use crate::kernel::prelude::*;
 /// result is `(e^(αx) + α² - 1)/α` (two non-negative terms); for 0 < α < 1
 /// it is `(1 - α²)·expm1(αx - u0)/α` with `u0 = ln(1 - α²)`, exact to the
 /// root the function has there; the exponentials are scaled last, so the
-/// result is finite wherever the true value is. (The constants depend on α
+/// result is finite wherever the true value is. Outside the domain of the
+/// α < 0 branch forward and backward are NaN. (The constants depend on α
 /// and are computed once per call, in f64.) For α < 0 the logarithm's argument is negative past
 /// `x < -α - 1/|α|` (NaN, as the function is undefined there). Backward:
 /// `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`; from the output
@@ -144,8 +145,10 @@ impl Elementwise for SoftExponential {
         }
         if self.alpha < 0.0 {
             let (u, du) = self.log_argument(l, x);
-            // 1 + u is exact where it cancels (Sterbenz).
-            return l.div(dy, l.add(l.add(l.splat(1.0), u), du));
+            // 1 + u is exact where it cancels (Sterbenz). Where the
+            // logarithm's argument is negative the function is undefined.
+            let w = l.add(l.add(l.splat(1.0), u), du);
+            return l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), l.div(dy, w));
         }
         let (z, dz) = self.scaled(l, x);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);

@@ -136,8 +136,11 @@ pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
         "gaussian" => dy * -2.0 * x * (-x * x).exp(),
         "soft_exponential" => {
             let alpha = p("alpha");
-            if alpha < 0.0 {
-                dy / (1.0 - alpha * (alpha + x))
+            let w = 1.0 - alpha * (alpha + x);
+            if alpha < 0.0 && w < 0.0 {
+                f64::NAN
+            } else if alpha < 0.0 {
+                dy / w
             } else if alpha == 0.0 {
                 dy
             } else {
