@@ -13,7 +13,7 @@
 use super::{LaneOp, Lanes};
 use crate::Backend;
 use bytemuck::cast;
-use wide::{f32x8, f64x4, i32x8};
+use wide::{f32x8, f64x4, i32x8, u32x8};
 
 /// The portable backend's token (always available).
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,6 +67,7 @@ impl Lanes for Portable {
     type D = f64x4;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Portable;
+    const D_LANES: usize = 4;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -96,6 +97,11 @@ impl Lanes for Portable {
     fn store_partial(self, v: f32x8, d: &mut [f32]) {
         let n = d.len();
         d.copy_from_slice(&v.to_array()[..n]);
+    }
+    #[inline(always)]
+    fn load_strided(self, s: &[f32], stride: usize) -> f32x8 {
+        let s = &s[..7 * stride + 1];
+        f32x8::new(core::array::from_fn(|i| s[i * stride]))
     }
 
     #[inline(always)]
@@ -234,6 +240,15 @@ impl Lanes for Portable {
         a >> N as u32
     }
     #[inline(always)]
+    fn shr_u<const N: i32>(self, a: i32x8) -> i32x8 {
+        cast(cast::<i32x8, u32x8>(a) >> N as u32)
+    }
+    #[inline(always)]
+    fn mul_i(self, a: i32x8, b: i32x8) -> i32x8 {
+        // wide's integer multiply wraps (pmulld, or its emulation on SSE2).
+        a * b
+    }
+    #[inline(always)]
     fn to_int(self, a: f32x8) -> i32x8 {
         a.trunc_int()
     }
@@ -284,6 +299,10 @@ impl Lanes for Portable {
     #[inline(always)]
     fn div_d(self, a: f64x4, b: f64x4) -> f64x4 {
         a / b
+    }
+    #[inline(always)]
+    fn store_d(self, v: f64x4, d: &mut [f64]) {
+        d[..4].copy_from_slice(&v.to_array());
     }
 }
 
