@@ -52,6 +52,7 @@ include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 mod activation;
 mod backend;
+mod channels;
 pub mod cpu;
 mod driver;
 mod error;
@@ -75,6 +76,7 @@ pub use kernel::{
     Rowwise,
 };
 pub use registry::activations;
+pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
 pub use training::{NoisyReluTraining, RreluTraining};
 
 /// The names most programs need: `use simd_activations::prelude::*;`.

@@ -1,0 +1,78 @@
+//! The lane math of SReLU (S-shaped ReLU, Jin et al. 2016) with per-channel
+//! parameters; the typed API is [`crate::Srelu`].
+//!
+//! `y = x >= t_r ? t_r + a_r(x - t_r) : x <= t_l ? t_l + a_l(x - t_l) : x`,
+//! each outer piece evaluated in f64 and rounded once (correctly rounded
+//! but for f64's own rounding). `dx = x >= t_r ? a_r·dy : x <= t_l ?
+//! a_l·dy : dy`; the parameter gradients are `Σ (1 - a)·dy` and
+//! `Σ (x - t)·dy` over each piece, summed in f64.
+
+use crate::channels::ChannelMath;
+use crate::kernel::prelude::*;
+
+/// SReLU's lane math (parameters in the order t_left, a_left, t_right,
+/// a_right).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SreluMath;
+
+/// `t + a·(x - t)` in f64, rounded once; `a = 0` gives `t` (also at ±inf).
+#[inline(always)]
+fn piece<L: Lanes>(l: L, x: L::F, t: L::F, a: L::F) -> L::F {
+    let (x0, x1) = l.widen(x);
+    let (t0, t1) = l.widen(t);
+    let (a0, a1) = l.widen(a);
+    let y = |x: L::D, t: L::D, a: L::D| l.add_d(t, l.mul_d(a, l.sub_d(x, t)));
+    let y = l.narrow(y(x0, t0, a0), y(x1, t1, a1));
+    l.select(l.eq(a, l.splat(0.0)), t, y)
+}
+
+impl ChannelMath<4, 4> for SreluMath {
+    #[inline(always)]
+    fn forward<L: Lanes>(&self, l: L, x: L::F, p: &[L::F; 4]) -> L::F {
+        let [tl, al, tr, ar] = *p;
+        let right = l.ge(x, tr);
+        let left = l.andnot_mask(l.le(x, tl), right);
+        let y = l.select(left, piece(l, x, tl, al), x);
+        l.select(right, piece(l, x, tr, ar), y)
+    }
+
+    #[inline(always)]
+    fn backward<L: Lanes>(
+        &self,
+        l: L,
+        x: L::F,
+        dy: L::F,
+        p: &[L::F; 4],
+    ) -> (L::F, [(L::D, L::D); 4]) {
+        let [tl, al, tr, ar] = *p;
+        let zero = l.splat(0.0);
+        let right = l.ge(x, tr);
+        let left = l.andnot_mask(l.le(x, tl), right);
+        let dx = l.select(right, l.mul(ar, dy), l.select(left, l.mul(al, dy), dy));
+        // Terms of one piece: Σ dy and Σ (x - t)·dy over its elements (x is
+        // replaced by t elsewhere, so x - t is exactly 0 there).
+        let terms = |m: L::M, t: L::F| {
+            let g = l.select(m, dy, zero);
+            let (g0, g1) = l.widen(g);
+            let (x0, x1) = l.widen(l.select(m, x, t));
+            let (t0, t1) = l.widen(t);
+            (
+                (g0, g1),
+                (l.mul_d(l.sub_d(x0, t0), g0), l.mul_d(l.sub_d(x1, t1), g1)),
+            )
+        };
+        let (gl, xl) = terms(left, tl);
+        let (gr, xr) = terms(right, tr);
+        (dx, [gl, xl, gr, xr])
+    }
+
+    fn finish(&self, p: &[f32; 4], s: &[f64; 4]) -> [f32; 4] {
+        let [_, al, _, ar] = *p;
+        [
+            ((1.0 - al as f64) * s[0]) as f32,
+            s[1] as f32,
+            ((1.0 - ar as f64) * s[2]) as f32,
+            s[3] as f32,
+        ]
+    }
+}
