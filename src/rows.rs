@@ -368,7 +368,7 @@ mod softmax_ops {
                     .zip(dx.chunks_exact_mut(cols))
                 {
                     let m = sm::fold_max(segments(cols).map(|r| sm::seg_max(l, &x[r])));
-                    let c = sm::Backward::centre(dy);
+                    let c = sm::Backward::centre(x, dy, m);
                     let (mut total, mut other) = (0.0, (0.0, 0.0));
                     for r in segments(cols) {
                         let (a, b) = sm::seg_backward_sums(l, log, &x[r.clone()], &dy[r], m, c);
@@ -427,7 +427,7 @@ mod softmax_ops {
             }
             Pass::Backward { x, dy, dx } => {
                 let m = maximum(x);
-                let c = sm::Backward::centre(dy);
+                let c = sm::Backward::centre(x, dy, m);
                 let parts = par_segments(token, n, &|t, r| {
                     t.vectorize(op!(BackwardSumsOp { log, x: &x[r.clone()], dy: &dy[r], m, c }))
                 });

@@ -93,8 +93,15 @@ pub fn backward(act: &Activation, x: &[f32], dy: &[f32]) -> Option<Vec<f64>> {
     Some(match act.name() {
         "softmax" => {
             let y = forward(act, x)?;
-            // dx = y(dy - Σdy·y), with Σy = 1 used exactly: centred on c.
-            let c = dy.first().map(|&c| c as f64).filter(|c| c.is_finite()).unwrap_or(0.0);
+            // dx = y(dy - Σdy·y), with Σy = 1 used exactly: centred on the
+            // gradient c of the maximum, so y_max ≈ 1 does not cancel.
+            let m = row_max(x);
+            let c = x
+                .iter()
+                .position(|&v| v as f64 == m)
+                .map(|i| dy[i] as f64)
+                .filter(|c| c.is_finite())
+                .unwrap_or(0.0);
             let t = dd_sum(dy.iter().zip(&y).map(|(&g, &y)| (g as f64 - c) * y));
             y.iter()
                 .zip(dy)
@@ -143,4 +150,103 @@ pub fn backward_from_output(act: &Activation, y: &[f32], dy: &[f32]) -> Option<V
         }
         _ => return None,
     })
+}
+
+/// The largest error of one pass of a rowwise function.
+#[derive(Clone, Debug, Default)]
+pub struct RowStats {
+    pub pass: &'static str,
+    pub target: u64,
+    pub checked: u64,
+    pub max_ulps: u64,
+    /// Where: row length, spread, input, result, reference.
+    pub worst: (usize, f64, f32, f32, f32),
+    pub over: u64,
+}
+
+/// Every pass of the rowwise `act` on `exec` over random rows of ordinary
+/// range (uniform in ±spread for several spreads, lengths 1 to 100,000,
+/// random and constant gradients), against the references in ULPs.
+pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usize) -> Vec<RowStats> {
+    use simd_activations::ActivationFn;
+    let acc = act.info().accuracy;
+    let mut stats: Vec<RowStats> = ["forward", "backward", "from_output"]
+        .iter()
+        .enumerate()
+        .map(|(i, pass)| RowStats {
+            pass,
+            target: if i == 0 { acc.forward_ulps } else { acc.backward_ulps } as u64,
+            ..RowStats::default()
+        })
+        .collect();
+    let from_output = act.supports_backward_from_output();
+    if !from_output {
+        stats.pop();
+    }
+    let k = match act.param("k") {
+        Some(simd_activations::ParamValue::Int(k)) => k as usize,
+        _ => 1,
+    };
+    let mut state = 0x5EED_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let lengths = [1usize, 2, 3, 7, 16, 17, 100, 1000, 4097, 10_000, 100_000];
+    for &cols in &lengths {
+        let cols = cols * k;
+        let rows = (scale * 20_000 / cols).clamp(1, 64);
+        for spread in [1.0, 10.0, 40.0, 100.0] {
+            for constant_dy in [false, true] {
+                let n = rows * cols;
+                let x: Vec<f32> = (0..n).map(|_| ((2.0 * next() - 1.0) * spread) as f32).collect();
+                let out = n / k;
+                let dy: Vec<f32> = if constant_dy {
+                    vec![-0.318_309_87; out]
+                } else {
+                    (0..out).map(|_| (4.0 * next() - 2.0) as f32).collect()
+                };
+                let mut y = vec![0.0f32; out];
+                exec.forward_rows(act, &x, &mut y, cols).expect("forward");
+                let mut dx = vec![0.0f32; n];
+                exec.backward_rows(act, &x, &dy, &mut dx, cols).expect("backward");
+                let mut dxo = vec![0.0f32; n];
+                if from_output {
+                    exec.backward_from_output_rows(act, &y, &dy, &mut dxo, cols)
+                        .expect("from output");
+                }
+                let oc = cols / k;
+                for r in 0..rows {
+                    let (xr, dyr) = (&x[r * cols..(r + 1) * cols], &dy[r * oc..(r + 1) * oc]);
+                    let yr = &y[r * oc..(r + 1) * oc];
+                    let mut add = |s: &mut RowStats, got: &[f32], want: Vec<f64>, xs: &[f32]| {
+                        for (i, (&g, w)) in got.iter().zip(want).enumerate() {
+                            let d = super::sweep::ulps(g, w as f32);
+                            s.checked += 1;
+                            if d > s.target {
+                                s.over += 1;
+                            }
+                            if d > s.max_ulps {
+                                s.max_ulps = d;
+                                s.worst = (cols, spread, xs[i.min(xs.len() - 1)], g, w as f32);
+                            }
+                        }
+                    };
+                    add(&mut stats[0], yr, forward(act, xr).unwrap(), xr);
+                    add(&mut stats[1], &dx[r * cols..(r + 1) * cols], backward(act, xr, dyr).unwrap(), xr);
+                    if from_output {
+                        add(
+                            &mut stats[2],
+                            &dxo[r * cols..(r + 1) * cols],
+                            backward_from_output(act, yr, dyr).unwrap(),
+                            xr,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    stats
 }
