@@ -74,7 +74,11 @@ fn main() {
     // Every registered type, with its module and trait, in file order.
     let types: Vec<(&str, &str, Trait)> = kernels
         .iter()
-        .flat_map(|k| k.types.iter().map(move |(ty, tr)| (k.module.as_str(), ty.as_str(), *tr)))
+        .flat_map(|k| {
+            k.types
+                .iter()
+                .map(move |(ty, tr)| (k.module.as_str(), ty.as_str(), *tr))
+        })
         .collect();
     for (module, ty, _) in &types {
         writeln!(out, "pub use kernels::{module}::{ty};").unwrap();

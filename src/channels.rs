@@ -88,7 +88,11 @@ impl Layout {
     /// # Errors
     /// If the shape has a zero-sized channel dimension.
     pub fn channels_last(shape: &[usize]) -> Result<Layout, Error> {
-        let channels = if shape.len() < 2 { 1 } else { shape[shape.len() - 1] };
+        let channels = if shape.len() < 2 {
+            1
+        } else {
+            shape[shape.len() - 1]
+        };
         Layout::ChannelsLast { channels }.checked()
     }
 
@@ -115,9 +119,12 @@ impl Layout {
                 channels * inner,
                 format!("samples of {channels} channels × {inner}"),
             ),
-            Layout::ChannelsLast { channels } => (channels, format!("groups of {channels} channels")),
+            Layout::ChannelsLast { channels } => {
+                (channels, format!("groups of {channels} channels"))
+            }
         };
-        if self.channels() == 0 || (per == 0 && len != 0) || (per != 0 && !len.is_multiple_of(per)) {
+        if self.channels() == 0 || (per == 0 && len != 0) || (per != 0 && !len.is_multiple_of(per))
+        {
             return Err(Error::InvalidShape {
                 reason: format!("a buffer of {len} elements is not a whole number of {what}"),
             });
@@ -126,19 +133,16 @@ impl Layout {
     }
 }
 
+/// A vector of f64 terms: the two halves of a widened f32 vector.
+pub(crate) type Wide<L> = (<L as Lanes>::D, <L as Lanes>::D);
+
 /// The lane math of a per-channel function with `P` parameters per channel
 /// and `M` parameter-gradient sums.
 pub(crate) trait ChannelMath<const P: usize, const M: usize>: Copy + Send + Sync {
     /// `y` for lanes whose parameters are `p`.
     fn forward<L: Lanes>(&self, l: L, x: L::F, p: &[L::F; P]) -> L::F;
     /// `dx`, and the `M` gradient terms as f64 halves.
-    fn backward<L: Lanes>(
-        &self,
-        l: L,
-        x: L::F,
-        dy: L::F,
-        p: &[L::F; P],
-    ) -> (L::F, [(L::D, L::D); M]);
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F, p: &[L::F; P]) -> (L::F, [Wide<L>; M]);
     /// The parameter gradients of a channel from its parameters and sums.
     fn finish(&self, p: &[f32; P], sums: &[f64; M]) -> [f32; M];
 }
@@ -197,7 +201,11 @@ impl Walk {
 fn expand<const P: usize>(params: &[&[f32]; P], inner: usize) -> Vec<Vec<f32>> {
     params
         .iter()
-        .map(|p| p.iter().flat_map(|&v| core::iter::repeat_n(v, inner)).collect())
+        .map(|p| {
+            p.iter()
+                .flat_map(|&v| core::iter::repeat_n(v, inner))
+                .collect()
+        })
         .collect()
 }
 
@@ -428,7 +436,11 @@ impl<const P: usize> Call<'_, P> {
         }
     }
 
-    fn forward<T: ChannelMath<P, M>, const M: usize>(&self, math: T, io: Io<'_>) -> Result<(), Error> {
+    fn forward<T: ChannelMath<P, M>, const M: usize>(
+        &self,
+        math: T,
+        io: Io<'_>,
+    ) -> Result<(), Error> {
         let n = io.input().len();
         self.layout.check_len(n)?;
         let walk = self.walk(n);
@@ -453,7 +465,10 @@ impl<const P: usize> Call<'_, P> {
                 }
                 let mid = n.div_ceil(chunk) / 2 * chunk;
                 let (a, b) = io.split_at(mid);
-                rayon::join(|| split(a, first, chunk, op), || split(b, first + mid, chunk, op));
+                rayon::join(
+                    || split(a, first, chunk, op),
+                    || split(b, first + mid, chunk, op),
+                );
             }
             split(io, 0, chunk, &op);
         } else {
@@ -635,7 +650,10 @@ fn check_params(
             let want = if per_channel == 1 {
                 format!("{channels} (one per channel) or 1 (shared)")
             } else {
-                format!("{} ({channels} channels × {per_channel}) or {per_channel} (shared)", channels * per_channel)
+                format!(
+                    "{} ({channels} channels × {per_channel}) or {per_channel} (shared)",
+                    channels * per_channel
+                )
             };
             return Err(Error::InvalidShape {
                 reason: format!("{what}: {name} has {} values, expected {want}", p.len()),
@@ -659,7 +677,10 @@ fn check_grad(name: &'static str, grad: &[f32], want: usize) -> Result<(), Error
         Ok(())
     } else {
         Err(Error::InvalidShape {
-            reason: format!("{name} has {} elements, expected {want} (one per parameter)", grad.len()),
+            reason: format!(
+                "{name} has {} elements, expected {want} (one per parameter)",
+                grad.len()
+            ),
         })
     }
 }
@@ -674,13 +695,7 @@ impl ChannelMath<1, 1> for PreluMath {
     }
 
     #[inline(always)]
-    fn backward<L: Lanes>(
-        &self,
-        l: L,
-        x: L::F,
-        dy: L::F,
-        p: &[L::F; 1],
-    ) -> (L::F, [(L::D, L::D); 1]) {
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F, p: &[L::F; 1]) -> (L::F, [Wide<L>; 1]) {
         (
             crate::kernels::prelu::backward_w(l, x, dy, p[0]),
             [crate::kernels::prelu::weight_terms(l, x, dy)],
@@ -780,7 +795,13 @@ impl PreluChannels<'_> {
     ///
     /// # Errors
     /// On a length or shape mismatch.
-    pub fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32], dw: &mut [f32]) -> Result<(), Error> {
+    pub fn backward(
+        &self,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        dw: &mut [f32],
+    ) -> Result<(), Error> {
         check_grad("dw", dw, self.weights.len())?;
         let sums = self.call()?.backward::<_, 1>(PreluMath, x, dy, dx)?;
         for (d, s) in dw.iter_mut().zip(&sums) {
@@ -844,7 +865,13 @@ impl<'p> Srelu<'p> {
     /// count nor 1, or hold a non-finite value.
     pub fn new(params: SreluParams<&'p [f32]>, layout: Layout) -> Result<Srelu<'p>, Error> {
         let p = [params.t_left, params.a_left, params.t_right, params.a_right];
-        check_params("srelu", &["t_left", "a_left", "t_right", "a_right"], &p, layout, 1)?;
+        check_params(
+            "srelu",
+            &["t_left", "a_left", "t_right", "a_right"],
+            &p,
+            layout,
+            1,
+        )?;
         Ok(Srelu {
             params: p,
             layout,

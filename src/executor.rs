@@ -208,7 +208,11 @@ impl Executor {
         dy: &[f32],
         dx: &mut [f32],
     ) -> Result<(), Error> {
-        self.run(act.activation(), Pass::BackwardFromOutput { y, dy, dx }, None)
+        self.run(
+            act.activation(),
+            Pass::BackwardFromOutput { y, dy, dx },
+            None,
+        )
     }
 
     /// `y = f(x)` on a `[rows, cols]` buffer: row-wise functions (softmax,

@@ -69,6 +69,7 @@ mod training;
 
 pub use activation::ActivationFn;
 pub use backend::{Backend, BACKEND_ENV};
+pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
 pub use error::Error;
 pub use executor::{Executor, CHUNK_ALIGN, DEFAULT_CHUNK_LEN, DEFAULT_MIN_PARALLEL_LEN};
 pub use kernel::{
@@ -76,7 +77,6 @@ pub use kernel::{
     Rowwise,
 };
 pub use registry::activations;
-pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
 pub use training::{NoisyReluTraining, RreluTraining};
 
 /// The names most programs need: `use simd_activations::prelude::*;`.

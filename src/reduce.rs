@@ -243,6 +243,7 @@ impl<L: Lanes> Max16<L> {
         for j in 0..16 / w {
             l.store(self.m[j], &mut out[j * w..j * w + w]);
         }
-        out.iter().fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
+        out.iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
     }
 }

@@ -242,12 +242,7 @@ pub(crate) fn for_row_chunks(
     f: &(impl Fn(Token, Pass<'_>) + Sync),
 ) {
     let per_task = rows_per_task(exec, cols) * cols;
-    fn split(
-        token: Token,
-        pass: Pass<'_>,
-        per_task: usize,
-        f: &(impl Fn(Token, Pass<'_>) + Sync),
-    ) {
+    fn split(token: Token, pass: Pass<'_>, per_task: usize, f: &(impl Fn(Token, Pass<'_>) + Sync)) {
         let len = pass.len();
         if len <= per_task {
             return f(token, pass);
@@ -356,7 +351,14 @@ mod softmax_ops {
                     .zip(dx.chunks_exact_mut(cols))
                 {
                     let s = segments(cols)
-                        .map(|r| op!(OutSumOp { log, y: &y[r.clone()], dy: &dy[r] }).run(l))
+                        .map(|r| {
+                            op!(OutSumOp {
+                                log,
+                                y: &y[r.clone()],
+                                dy: &dy[r]
+                            })
+                            .run(l)
+                        })
                         .fold((0.0, 0.0), dd_add);
                     sm::seg_backward_from_output(l, log, y, dy, dx, s);
                 }
@@ -405,7 +407,9 @@ mod softmax_ops {
         use rayon::prelude::*;
         let n = pass.len();
         let maximum = |x: &[f32]| {
-            sm::fold_max(par_segments(token, n, &|t, r| t.vectorize(op!(MaxOp { x: &x[r] }))))
+            sm::fold_max(par_segments(token, n, &|t, r| {
+                t.vectorize(op!(MaxOp { x: &x[r] }))
+            }))
         };
         match pass {
             Pass::Forward { x, y } => long_forward(token, log, Io::Out { x, y }, maximum(x)),
@@ -415,7 +419,11 @@ mod softmax_ops {
             }
             Pass::BackwardFromOutput { y, dy, dx } => {
                 let s = par_segments(token, n, &|t, r| {
-                    t.vectorize(op!(OutSumOp { log, y: &y[r.clone()], dy: &dy[r] }))
+                    t.vectorize(op!(OutSumOp {
+                        log,
+                        y: &y[r.clone()],
+                        dy: &dy[r]
+                    }))
                 })
                 .into_iter()
                 .fold((0.0, 0.0), dd_add);
@@ -429,7 +437,13 @@ mod softmax_ops {
                 let m = maximum(x);
                 let c = sm::Backward::centre(x, dy, m);
                 let parts = par_segments(token, n, &|t, r| {
-                    t.vectorize(op!(BackwardSumsOp { log, x: &x[r.clone()], dy: &dy[r], m, c }))
+                    t.vectorize(op!(BackwardSumsOp {
+                        log,
+                        x: &x[r.clone()],
+                        dy: &dy[r],
+                        m,
+                        c
+                    }))
                 });
                 let (mut total, mut other) = (0.0, (0.0, 0.0));
                 for (a, b) in parts {

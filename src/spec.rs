@@ -198,9 +198,9 @@ impl<'a> Parsed<'a> {
             ParamKind::Float => parse_number(raw)
                 .map(ParamValue::Float)
                 .ok_or_else(|| self.error(raw, format!("{key} expects a number, found {raw:?}"))),
-            ParamKind::Int => parse_int(raw).map(ParamValue::Int).ok_or_else(|| {
-                self.error(raw, format!("{key} expects an integer, found {raw:?}"))
-            }),
+            ParamKind::Int => parse_int(raw)
+                .map(ParamValue::Int)
+                .ok_or_else(|| self.error(raw, format!("{key} expects an integer, found {raw:?}"))),
             ParamKind::Choice(choices) => {
                 let bare = strip_quotes(raw);
                 choices
@@ -280,7 +280,18 @@ mod tests {
         for (raw, want) in [("2", 2), ("-1", -1), ("+3", 3), ("1_000", 1000), ("0", 0)] {
             assert_eq!(parse_int(raw), Some(want), "{raw}");
         }
-        for bad in ["", "-", "2.0", "2.", "1e3", "_1", "1_", "x", "0x10", "99999999999"] {
+        for bad in [
+            "",
+            "-",
+            "2.0",
+            "2.",
+            "1e3",
+            "_1",
+            "1_",
+            "x",
+            "0x10",
+            "99999999999",
+        ] {
             assert_eq!(parse_int(bad), None, "{bad}");
         }
     }

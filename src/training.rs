@@ -93,7 +93,10 @@ impl<'a> Bufs<'a> {
             Bufs::Forward { x, y } => {
                 let (x0, x1) = x.split_at(mid);
                 let (y0, y1) = y.split_at_mut(mid);
-                (Bufs::Forward { x: x0, y: y0 }, Bufs::Forward { x: x1, y: y1 })
+                (
+                    Bufs::Forward { x: x0, y: y0 },
+                    Bufs::Forward { x: x1, y: y1 },
+                )
             }
             Bufs::InPlace { xy } => {
                 let (a, b) = xy.split_at_mut(mid);
@@ -104,8 +107,16 @@ impl<'a> Bufs<'a> {
                 let (g0, g1) = dy.split_at(mid);
                 let (d0, d1) = dx.split_at_mut(mid);
                 (
-                    Bufs::Backward { x: x0, dy: g0, dx: d0 },
-                    Bufs::Backward { x: x1, dy: g1, dx: d1 },
+                    Bufs::Backward {
+                        x: x0,
+                        dy: g0,
+                        dx: d0,
+                    },
+                    Bufs::Backward {
+                        x: x1,
+                        dy: g1,
+                        dx: d1,
+                    },
                 )
             }
             Bufs::FromOutput { y, dy, dx } => {
@@ -113,8 +124,16 @@ impl<'a> Bufs<'a> {
                 let (g0, g1) = dy.split_at(mid);
                 let (d0, d1) = dx.split_at_mut(mid);
                 (
-                    Bufs::FromOutput { y: y0, dy: g0, dx: d0 },
-                    Bufs::FromOutput { y: y1, dy: g1, dx: d1 },
+                    Bufs::FromOutput {
+                        y: y0,
+                        dy: g0,
+                        dx: d0,
+                    },
+                    Bufs::FromOutput {
+                        y: y1,
+                        dy: g1,
+                        dx: d1,
+                    },
                 )
             }
             Bufs::WithNoise { x, y, noise } => {
@@ -122,8 +141,16 @@ impl<'a> Bufs<'a> {
                 let (y0, y1) = y.split_at_mut(mid);
                 let (n0, n1) = noise.split_at_mut(mid);
                 (
-                    Bufs::WithNoise { x: x0, y: y0, noise: n0 },
-                    Bufs::WithNoise { x: x1, y: y1, noise: n1 },
+                    Bufs::WithNoise {
+                        x: x0,
+                        y: y0,
+                        noise: n0,
+                    },
+                    Bufs::WithNoise {
+                        x: x1,
+                        y: y1,
+                        noise: n1,
+                    },
                 )
             }
             Bufs::NoiseBackward { x, noise, dy, dx } => {
@@ -132,8 +159,18 @@ impl<'a> Bufs<'a> {
                 let (g0, g1) = dy.split_at(mid);
                 let (d0, d1) = dx.split_at_mut(mid);
                 (
-                    Bufs::NoiseBackward { x: x0, noise: n0, dy: g0, dx: d0 },
-                    Bufs::NoiseBackward { x: x1, noise: n1, dy: g1, dx: d1 },
+                    Bufs::NoiseBackward {
+                        x: x0,
+                        noise: n0,
+                        dy: g0,
+                        dx: d0,
+                    },
+                    Bufs::NoiseBackward {
+                        x: x1,
+                        noise: n1,
+                        dy: g1,
+                        dx: d1,
+                    },
                 )
             }
         }
@@ -146,7 +183,7 @@ trait Train: Copy + Send + Sync {
     fn draw<L: Lanes>(&self, l: L, start: u32, keys: (u32, u32)) -> L::F;
     fn forward<L: Lanes>(&self, l: L, x: L::F, r: L::F) -> L::F;
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F, r: L::F) -> L::F;
-    fn from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, r: L::F) -> L::F;
+    fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, r: L::F) -> L::F;
     /// PyTorch's noise buffer entry.
     fn noise<L: Lanes>(&self, l: L, x: L::F, r: L::F) -> L::F;
     /// The backward from a stored noise buffer entry.
@@ -173,7 +210,7 @@ impl Train for RreluMath {
         rrelu::train_backward(l, x, dy, r)
     }
     #[inline(always)]
-    fn from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, r: L::F) -> L::F {
+    fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, r: L::F) -> L::F {
         // y <= 0 exactly where x <= 0, the slopes being >= 0.
         rrelu::train_backward(l, y, dy, r)
     }
@@ -206,7 +243,7 @@ impl Train for NoisyMath {
         noisy_relu::train_backward(l, x, dy, eps)
     }
     #[inline(always)]
-    fn from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, _eps: L::F) -> L::F {
+    fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F, _eps: L::F) -> L::F {
         // y = max(0, x + ε) > 0 exactly where x + ε > 0.
         noisy_relu::train_backward(l, y, dy, l.splat(0.0))
     }
@@ -285,7 +322,7 @@ impl<T: Train> LaneOp for TrainOp<'_, T> {
                 store_n(l, v, dx, i, c);
             }),
             Bufs::FromOutput { y, dy, dx } => each::<L>(n, |i, c| {
-                let v = t.from_output(l, load_n(l, y, i, c), load_n(l, dy, i, c), draw(i));
+                let v = t.backward_from_output(l, load_n(l, y, i, c), load_n(l, dy, i, c), draw(i));
                 store_n(l, v, dx, i, c);
             }),
             Bufs::WithNoise { x, y, noise } => each::<L>(n, |i, c| {
@@ -323,46 +360,48 @@ fn run<T: Train>(
             reason: format!("element indices from offset {offset} for {n} elements exceed u64"),
         });
     }
-    let draws = !matches!(bufs, Bufs::NoiseBackward { .. });
-    let token = exec.token();
-    let chunk = exec.chunk_len();
-    let parallel = exec.splits(n);
-    fn go<T: Train>(
+    /// What every piece of the call shares.
+    #[derive(Clone, Copy)]
+    struct Plan<T> {
         token: Token,
         math: T,
-        bufs: Bufs<'_>,
         seed: u64,
-        first: u64,
         draws: bool,
         chunk: usize,
         parallel: bool,
-    ) {
+    }
+    fn go<T: Train>(plan: Plan<T>, bufs: Bufs<'_>, first: u64) {
         let n = bufs.len();
         // Indices sharing their high half: up to the next multiple of 2^32.
         let block_end = ((first >> 32) + 1) << 32;
         let in_block = (block_end - first).min(n as u64) as usize;
         if in_block < n {
             let (a, b) = bufs.split_at(in_block);
-            go(token, math, a, seed, first, draws, chunk, parallel);
-            go(token, math, b, seed, block_end, draws, chunk, parallel);
-        } else if parallel && n > chunk {
-            let mid = n.div_ceil(chunk) / 2 * chunk;
+            go(plan, a, first);
+            go(plan, b, block_end);
+        } else if plan.parallel && n > plan.chunk {
+            let mid = n.div_ceil(plan.chunk) / 2 * plan.chunk;
             let (a, b) = bufs.split_at(mid);
-            rayon::join(
-                || go(token, math, a, seed, first, draws, chunk, parallel),
-                || go(token, math, b, seed, first + mid as u64, draws, chunk, parallel),
-            );
+            rayon::join(|| go(plan, a, first), || go(plan, b, first + mid as u64));
         } else {
-            token.vectorize(TrainOp {
-                math,
+            plan.token.vectorize(TrainOp {
+                math: plan.math,
                 bufs,
                 first,
-                seed,
-                draws,
+                seed: plan.seed,
+                draws: plan.draws,
             });
         }
     }
-    go(token, math, bufs, seed, offset, draws, chunk, parallel);
+    let plan = Plan {
+        token: exec.token(),
+        math,
+        seed,
+        draws: !matches!(bufs, Bufs::NoiseBackward { .. }),
+        chunk: exec.chunk_len(),
+        parallel: exec.splits(n),
+    };
+    go(plan, bufs, offset);
     Ok(())
 }
 
@@ -465,7 +504,13 @@ impl RreluTraining {
     }
 
     fn go(&self, bufs: Bufs<'_>) -> Result<(), Error> {
-        run(&executor(&self.exec)?, self.math()?, bufs, self.seed, self.offset)
+        run(
+            &executor(&self.exec)?,
+            self.math()?,
+            bufs,
+            self.seed,
+            self.offset,
+        )
     }
 
     /// `y = x <= 0 ? r·x : x`.

@@ -156,10 +156,14 @@ fn special_rows_follow_pytorch() {
         (vec![nan, 0.0, -1000.0], vec![nan; 3], vec![nan; 3]),
         (vec![0.0, -1000.0], vec![1.0, 0.0], vec![0.0, -1000.0]),
         // The maximum element of log_softmax keeps its tiny value.
-        (vec![0.0, -30.0], vec![1.0, (-30.0f64).exp() as f32], vec![
-            -((-30.0f64).exp().ln_1p()) as f32,
-            (-30.0 - (-30.0f64).exp().ln_1p()) as f32,
-        ]),
+        (
+            vec![0.0, -30.0],
+            vec![1.0, (-30.0f64).exp() as f32],
+            vec![
+                -((-30.0f64).exp().ln_1p()) as f32,
+                (-30.0 - (-30.0f64).exp().ln_1p()) as f32,
+            ],
+        ),
         (vec![f32::MAX, -f32::MAX], vec![1.0, 0.0], vec![0.0, -inf]),
     ];
     for exec in executors() {
@@ -239,14 +243,22 @@ fn rows_equal_separate_calls_on_each_row() {
         };
         let cols = 12 * k;
         let x = matrix(9, cols, 6.0, 3);
-        let out_cols = if act.name() == "maxout" { cols / k } else { cols };
+        let out_cols = if act.name() == "maxout" {
+            cols / k
+        } else {
+            cols
+        };
         let mut y = vec![0.0; 9 * out_cols];
         exec.forward_rows(&act, &x, &mut y, cols).unwrap();
         for r in 0..9 {
             let mut row = vec![0.0; out_cols];
             exec.forward(&act, &x[r * cols..(r + 1) * cols], &mut row)
                 .unwrap();
-            assert_eq!(bits(&row), bits(&y[r * out_cols..(r + 1) * out_cols]), "{act}");
+            assert_eq!(
+                bits(&row),
+                bits(&y[r * out_cols..(r + 1) * out_cols]),
+                "{act}"
+            );
         }
     }
 }
@@ -389,7 +401,10 @@ fn maxout_is_identical_across_backends_and_threads() {
             let exec = Executor::with_backend(backend).unwrap();
             assert!(run(&exec.serial()) == want, "{act} on {backend}");
             let par = exec.with_min_parallel_len(0).with_chunk_len(4096).unwrap();
-            assert!(pool.install(|| run(&par)) == want, "{act} parallel on {backend}");
+            assert!(
+                pool.install(|| run(&par)) == want,
+                "{act} parallel on {backend}"
+            );
         }
     }
 }
@@ -401,7 +416,10 @@ fn shapes_that_do_not_divide_are_errors() {
     let maxout: Activation = "maxout(k=5)".parse().unwrap();
     let e = maxout.forward(&x, &mut y[..2]).unwrap_err();
     assert!(matches!(e, Error::InvalidShape { .. }), "{e}");
-    assert!(e.to_string().contains("12") && e.to_string().contains("k = 5"), "{e}");
+    assert!(
+        e.to_string().contains("12") && e.to_string().contains("k = 5"),
+        "{e}"
+    );
     let maxout: Activation = "maxout(k=3)".parse().unwrap();
     // y must have 4 elements.
     let e = maxout.forward(&x, &mut y).unwrap_err().to_string();
@@ -410,11 +428,16 @@ fn shapes_that_do_not_divide_are_errors() {
     // Rows of 6 are whole groups; rows of 4 are not; 12 is not rows of 5.
     maxout.forward_rows(&x, &mut y[..4], 6).unwrap();
     assert!(maxout.forward_rows(&x, &mut y[..4], 4).is_err());
-    let e = maxout.forward_rows(&x, &mut y[..4], 5).unwrap_err().to_string();
+    let e = maxout
+        .forward_rows(&x, &mut y[..4], 5)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not a whole number of rows of 5"), "{e}");
     assert!(maxout.forward_rows(&x, &mut y[..4], 0).is_err());
     assert!(maxout.forward_inplace(&mut y).is_err());
-    assert!(maxout.backward_from_output(&y[..4], &y[..4], &mut y.clone()).is_err());
+    assert!(maxout
+        .backward_from_output(&y[..4], &y[..4], &mut y.clone())
+        .is_err());
     let mut dx = vec![0.0f32; 12];
     assert!(maxout.backward(&x, &y[..3], &mut dx).is_err());
     assert!(maxout.backward(&x, &y[..4], &mut dx[..11]).is_err());
@@ -442,10 +465,7 @@ fn spec_strings_for_rowwise_functions() {
         assert_eq!(act.to_string(), printed);
         assert_eq!(act.kind(), Kind::Rowwise);
     }
-    assert_eq!(
-        "softmax".parse::<Softmax>().unwrap(),
-        Softmax::default()
-    );
+    assert_eq!("softmax".parse::<Softmax>().unwrap(), Softmax::default());
     for (bad, needle) in [
         ("softmax(dim=0)", "only dim=-1"),
         ("softmax(dim=1)", "only dim=-1"),

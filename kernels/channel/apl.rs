@@ -7,7 +7,7 @@
 //! `b_s - x > 0`). Gradients: `da_s = Σ max(0, b_s - x)·dy`,
 //! `db_s = a_s·Σ_{x < b_s} dy`, summed in f64.
 
-use crate::channels::ChannelMath;
+use crate::channels::{ChannelMath, Wide};
 use crate::kernel::prelude::*;
 
 /// APL's lane math with `S` hinges; parameters `a_0..a_{S-1}` then
@@ -40,7 +40,7 @@ fn backward<L: Lanes, const S: usize, const P: usize>(
     x: L::F,
     dy: L::F,
     p: &[L::F; P],
-) -> (L::F, [(L::D, L::D); P]) {
+) -> (L::F, [Wide<L>; P]) {
     let zero = l.splat(0.0);
     let (mut k0, mut k1) = l.widen(l.select(l.le(x, zero), zero, l.splat(1.0)));
     let (g0, g1) = l.widen(dy);
@@ -75,7 +75,7 @@ macro_rules! hinges {
                 x: L::F,
                 dy: L::F,
                 p: &[L::F; $p],
-            ) -> (L::F, [(L::D, L::D); $p]) {
+            ) -> (L::F, [Wide<L>; $p]) {
                 backward::<L, $s, $p>(l, x, dy, p)
             }
 

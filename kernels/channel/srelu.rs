@@ -7,7 +7,7 @@
 //! a_l·dy : dy`; the parameter gradients are `Σ (1 - a)·dy` and
 //! `Σ (x - t)·dy` over each piece, summed in f64.
 
-use crate::channels::ChannelMath;
+use crate::channels::{ChannelMath, Wide};
 use crate::kernel::prelude::*;
 
 /// SReLU's lane math (parameters in the order t_left, a_left, t_right,
@@ -43,7 +43,7 @@ impl ChannelMath<4, 4> for SreluMath {
         x: L::F,
         dy: L::F,
         p: &[L::F; 4],
-    ) -> (L::F, [(L::D, L::D); 4]) {
+    ) -> (L::F, [Wide<L>; 4]) {
         let [tl, al, tr, ar] = *p;
         let zero = l.splat(0.0);
         let right = l.ge(x, tr);

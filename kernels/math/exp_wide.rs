@@ -22,9 +22,9 @@ use crate::kernel::prelude::*;
 const LIMIT: f32 = 330.0;
 /// `ln 2` with its low 21 bits zero (fdlibm's `ln2_hi`), so `n·LN2_HI` is
 /// exact for `|n| < 2^21`.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 /// `ln 2 - LN2_HI`.
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 
 /// `1/k!` for k = 0..=13.
 const TAYLOR: [f64; 14] = [

@@ -55,7 +55,11 @@ pub fn run(opts: &Options) -> bool {
         if act.kind() == simd_activations::Kind::Rowwise {
             // Rows of random inputs of ordinary range instead of single
             // inputs (see tests/reference/rows.rs).
-            let scale = if opts.exhaustive { 16 } else { 1 + opts.per_binade / 1024 };
+            let scale = if opts.exhaustive {
+                16
+            } else {
+                1 + opts.per_binade / 1024
+            };
             for exec in &execs {
                 for s in crate::reference::rows::row_sweep(exec, act, scale) {
                     all_ok &= s.over == 0;

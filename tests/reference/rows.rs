@@ -41,7 +41,12 @@ fn exps(x: &[f32]) -> (Vec<f64>, f64, f64) {
     let m = row_max(x);
     let e: Vec<f64> = x.iter().map(|&v| (v as f64 - m).exp()).collect();
     let count = x.iter().filter(|&&v| v as f64 == m).count() as f64;
-    let rest = dd_sum(x.iter().zip(&e).filter(|(&v, _)| v as f64 != m).map(|(_, &e)| e));
+    let rest = dd_sum(
+        x.iter()
+            .zip(&e)
+            .filter(|(&v, _)| v as f64 != m)
+            .map(|(_, &e)| e),
+    );
     let lse = ((count - 1.0) + rest.0 + rest.1).ln_1p();
     (e, m, lse)
 }
@@ -114,7 +119,10 @@ pub fn backward(act: &Activation, x: &[f32], dy: &[f32]) -> Option<Vec<f64>> {
             let sdy = dd_sum(dy.iter().map(|&g| g as f64));
             // dx = dy - softmax·Σdy, as e·(Σdy/Σe).
             let ratio = sdy.0 / (s.0 + s.1) + sdy.1 / (s.0 + s.1);
-            e.iter().zip(dy).map(|(&e, &g)| g as f64 - e * ratio).collect()
+            e.iter()
+                .zip(dy)
+                .map(|(&e, &g)| g as f64 - e * ratio)
+                .collect()
         }
         "maxout" => {
             let k = maxout_k(act);
@@ -167,7 +175,11 @@ pub struct RowStats {
 /// Every pass of the rowwise `act` on `exec` over random rows of ordinary
 /// range (uniform in ±spread for several spreads, lengths 1 to 100,000,
 /// random and constant gradients), against the references in ULPs.
-pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usize) -> Vec<RowStats> {
+pub fn row_sweep(
+    exec: &simd_activations::Executor,
+    act: &Activation,
+    scale: usize,
+) -> Vec<RowStats> {
     use simd_activations::ActivationFn;
     let acc = act.info().accuracy;
     let mut stats: Vec<RowStats> = ["forward", "backward", "from_output"]
@@ -175,7 +187,11 @@ pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usi
         .enumerate()
         .map(|(i, pass)| RowStats {
             pass,
-            target: if i == 0 { acc.forward_ulps } else { acc.backward_ulps } as u64,
+            target: if i == 0 {
+                acc.forward_ulps
+            } else {
+                acc.backward_ulps
+            } as u64,
             ..RowStats::default()
         })
         .collect();
@@ -201,7 +217,9 @@ pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usi
         for spread in [1.0, 10.0, 40.0, 100.0] {
             for constant_dy in [false, true] {
                 let n = rows * cols;
-                let x: Vec<f32> = (0..n).map(|_| ((2.0 * next() - 1.0) * spread) as f32).collect();
+                let x: Vec<f32> = (0..n)
+                    .map(|_| ((2.0 * next() - 1.0) * spread) as f32)
+                    .collect();
                 let out = n / k;
                 let dy: Vec<f32> = if constant_dy {
                     vec![-0.318_309_87; out]
@@ -211,7 +229,8 @@ pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usi
                 let mut y = vec![0.0f32; out];
                 exec.forward_rows(act, &x, &mut y, cols).expect("forward");
                 let mut dx = vec![0.0f32; n];
-                exec.backward_rows(act, &x, &dy, &mut dx, cols).expect("backward");
+                exec.backward_rows(act, &x, &dy, &mut dx, cols)
+                    .expect("backward");
                 let mut dxo = vec![0.0f32; n];
                 if from_output {
                     exec.backward_from_output_rows(act, &y, &dy, &mut dxo, cols)
@@ -221,7 +240,7 @@ pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usi
                 for r in 0..rows {
                     let (xr, dyr) = (&x[r * cols..(r + 1) * cols], &dy[r * oc..(r + 1) * oc]);
                     let yr = &y[r * oc..(r + 1) * oc];
-                    let mut add = |s: &mut RowStats, got: &[f32], want: Vec<f64>, xs: &[f32]| {
+                    let add = |s: &mut RowStats, got: &[f32], want: Vec<f64>, xs: &[f32]| {
                         for (i, (&g, w)) in got.iter().zip(want).enumerate() {
                             let d = super::sweep::ulps(g, w as f32);
                             s.checked += 1;
@@ -235,7 +254,12 @@ pub fn row_sweep(exec: &simd_activations::Executor, act: &Activation, scale: usi
                         }
                     };
                     add(&mut stats[0], yr, forward(act, xr).unwrap(), xr);
-                    add(&mut stats[1], &dx[r * cols..(r + 1) * cols], backward(act, xr, dyr).unwrap(), xr);
+                    add(
+                        &mut stats[1],
+                        &dx[r * cols..(r + 1) * cols],
+                        backward(act, xr, dyr).unwrap(),
+                        xr,
+                    );
                     if from_output {
                         add(
                             &mut stats[2],
