@@ -18,8 +18,9 @@ use crate::rows::RowCall;
 /// the first NaN if any); every other `dx` is 0. Not available from the
 /// output (`y` does not say which element won), nor in place.
 ///
-/// Vectorized for every `k`: the lanes hold `WIDTH` consecutive groups,
-/// gathered with a stride of `k`.
+/// Vectorized for every `k`: the lanes hold `WIDTH` consecutive groups;
+/// for k = 2, 4, 8 split from contiguous loads by `log2 k` rounds of
+/// deinterleaving shuffles, otherwise gathered with a stride of `k`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Maxout {
     /// Elements per group (pieces per unit), at least 1.
@@ -97,13 +98,64 @@ fn takes<L: Lanes>(l: L, v: L::F, best: L::F) -> L::M {
 /// consecutive groups of `k` starting at `x[0]`.
 #[inline(always)]
 fn groups<L: Lanes>(l: L, x: &[f32], k: usize) -> (L::F, L::F) {
-    let mut best = l.load_strided(x, k);
-    let mut index = l.splat(0.0);
+    if matches!(k, 2 | 4 | 8) {
+        return groups_pow2(l, x, k);
+    }
+    let (mut best, mut index) = (l.load_strided(x, k), l.splat(0.0));
     for t in 1..k {
-        let v = l.load_strided(&x[t..], k);
-        let take = takes(l, v, best);
-        best = l.select(take, v, best);
-        index = l.select(take, l.splat(t as f32), index);
+        take(l, l.load_strided(&x[t..], k), t, &mut best, &mut index);
+    }
+    (best, index)
+}
+
+/// Takes `v` (element `t` of each group) into the running maximum.
+#[inline(always)]
+fn take<L: Lanes>(l: L, v: L::F, t: usize, best: &mut L::F, index: &mut L::F) {
+    let m = takes(l, v, *best);
+    *best = l.select(m, v, *best);
+    *index = l.select(m, l.splat(t as f32), *index);
+}
+
+/// Vector `i` of `x`.
+#[inline(always)]
+fn at<L: Lanes>(l: L, x: &[f32], i: usize) -> L::F {
+    l.load(&x[i * L::WIDTH..(i + 1) * L::WIDTH])
+}
+
+/// [`groups`] for k = 2, 4, 8: `k` contiguous loads split into the `k`
+/// strided vectors by `log2 k` rounds of [`Lanes::deinterleave`] (gathers
+/// are slow on many x86 CPUs).
+#[inline(always)]
+fn groups_pow2<L: Lanes>(l: L, x: &[f32], k: usize) -> (L::F, L::F) {
+    let mut t = [l.splat(0.0); 8];
+    match k {
+        2 => {
+            (t[0], t[1]) = l.deinterleave(at(l, x, 0), at(l, x, 1));
+        }
+        4 => {
+            let (e0, o0) = l.deinterleave(at(l, x, 0), at(l, x, 1));
+            let (e1, o1) = l.deinterleave(at(l, x, 2), at(l, x, 3));
+            (t[0], t[2]) = l.deinterleave(e0, e1);
+            (t[1], t[3]) = l.deinterleave(o0, o1);
+        }
+        _ => {
+            let (e0, o0) = l.deinterleave(at(l, x, 0), at(l, x, 1));
+            let (e1, o1) = l.deinterleave(at(l, x, 2), at(l, x, 3));
+            let (e2, o2) = l.deinterleave(at(l, x, 4), at(l, x, 5));
+            let (e3, o3) = l.deinterleave(at(l, x, 6), at(l, x, 7));
+            let (ee0, eo0) = l.deinterleave(e0, e1);
+            let (ee1, eo1) = l.deinterleave(e2, e3);
+            let (oe0, oo0) = l.deinterleave(o0, o1);
+            let (oe1, oo1) = l.deinterleave(o2, o3);
+            (t[0], t[4]) = l.deinterleave(ee0, ee1);
+            (t[2], t[6]) = l.deinterleave(eo0, eo1);
+            (t[1], t[5]) = l.deinterleave(oe0, oe1);
+            (t[3], t[7]) = l.deinterleave(oo0, oo1);
+        }
+    }
+    let (mut best, mut index) = (t[0], l.splat(0.0));
+    for (i, &v) in t[..k].iter().enumerate().skip(1) {
+        take(l, v, i, &mut best, &mut index);
     }
     (best, index)
 }

@@ -8,7 +8,7 @@
 //! Forward, per row: the maximum `m`; then, in f64, `S' = Σ e^(x-m)` over
 //! the elements below the maximum and the count `K` of elements equal to
 //! it (each contributing exactly 1), with `x - m` carried exactly as
-//! `hi + lo` and `e^(x-m) = (p_hi + p_lo)·2^n` unrounded; then
+//! `hi + lo` and `e^(x-m)` rounded once (softmax stores it in `y`); then
 //! softmax `y = e^(x-m)/(K + S')` with `1/(K+S')` as an f32 pair, or
 //! log_softmax `y = (x - m) - log1p((K-1) + S')` in f64 (no cancellation
 //! for the maximum element, whose result is `-log1p(S')` however small).
@@ -30,8 +30,8 @@ use super::math::exp::exp_parts2;
 use super::math::exp_wide::exp_wide;
 use super::math::poly::ldexp;
 use crate::kernel::prelude::*;
-use crate::reduce::{blocks, first, load_n, Max16, Sum16, SumDd16};
-use crate::rows::{Io, RowCall};
+use crate::reduce::{first, for_blocks, load_n, store_n, Max16, Sum16, SumDd16};
+use crate::rows::{map2, map_io, Io, RowCall};
 
 /// Softmax over the last dimension: `y_i = e^(x_i) / Σ_j e^(x_j)`,
 /// computed as `e^(x_i - max)/Σ e^(x_j - max)`.
@@ -91,7 +91,7 @@ impl Rowwise for Softmax {
         backward: "y·(dy - Σ dy·y)",
         params: &[DIM],
         from_output: FromOutput::Always,
-        accuracy: Accuracy::ulps(2, 1),
+        accuracy: Accuracy::ulps(3, 1),
         examples: &["softmax", "softmax(dim=-1)"],
     };
 
@@ -185,7 +185,9 @@ fn exp_shifted<L: Lanes>(l: L, x: L::F, m: L::F) -> (L::F, L::F, L::F, L::F) {
 #[inline(always)]
 pub(crate) fn seg_max<L: Lanes>(l: L, x: &[f32]) -> f32 {
     let mut acc = Max16::new(l);
-    blocks::<L>(x.len(), |j, at, n| acc.add(l, j, load_n(l, x, at, n), n));
+    for_blocks!(L::WIDTH, x.len(), |j, at, n| {
+        acc.add(l, j, load_n(l, x, at, n), n);
+    });
     acc.total(l)
 }
 
@@ -196,29 +198,66 @@ pub(crate) fn fold_max(maxima: impl IntoIterator<Item = f32>) -> f32 {
         .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m })
 }
 
+/// `e^(x - m)` rounded once to f32 (0 below [`DEAD`]), and the masks of
+/// the elements equal to the maximum and of those that enter `S'`.
+#[inline(always)]
+fn exp_term<L: Lanes>(l: L, x: L::F, m: L::F, n: usize) -> (L::F, L::M, L::M) {
+    let zero = l.splat(0.0);
+    let (dh, ph, pl, e) = exp_shifted(l, x, m);
+    let mut top = l.eq(dh, zero);
+    // Elements below the maximum whose exponential is not 0.
+    let alive = l.ge(dh, l.splat(DEAD));
+    let mut take = l.andnot_mask(alive, top);
+    // NaN fails every comparison; let it into the sum.
+    take = l.or_mask(take, l.is_nan(dh));
+    if n < L::WIDTH {
+        let valid = first(l, n);
+        take = l.and_mask(take, valid);
+        top = l.and_mask(top, valid);
+    }
+    let v = ldexp(l, l.add(ph, pl), e);
+    (l.select(l.or_mask(alive, l.is_nan(dh)), v, zero), top, take)
+}
+
 /// Forward sums of a segment: `(S', K)` (see the module docs).
 #[inline(always)]
 pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
     let (zero, one, mv) = (l.splat(0.0), l.splat(1.0), l.splat(m));
     let mut rest = Sum16::new(l);
     let mut count = Sum16::new(l);
-    blocks::<L>(x.len(), |j, at, n| {
-        let (dh, ph, pl, e) = exp_shifted(l, load_n(l, x, at, n), mv);
-        let mut top = l.eq(dh, zero);
-        // Elements below the maximum whose exponential is not 0.
-        let mut take = l.andnot_mask(l.ge(dh, l.splat(DEAD)), top);
-        // NaN fails every comparison; let it into the sum.
-        take = l.or_mask(take, l.is_nan(dh));
-        if n < L::WIDTH {
-            let valid = first(l, n);
-            take = l.and_mask(take, valid);
-            top = l.and_mask(top, valid);
-        }
-        let (h0, h1) = l.widen(l.select(take, ldexp(l, ph, e), zero));
-        let (t0, t1) = l.widen(l.select(take, ldexp(l, pl, e), zero));
-        rest.add_wide(l, j, l.add_d(h0, t0), l.add_d(h1, t1));
+    for_blocks!(L::WIDTH, x.len(), |j, at, n| {
+        let (e, top, take) = exp_term(l, load_n(l, x, at, n), mv, n);
+        rest.add(l, j, l.select(take, e, zero));
         count.add(l, j, l.select(top, one, zero));
     });
+    (rest.total(l), count.total(l))
+}
+
+/// [`seg_exp_sums`] that also stores each `e^(x - m)` in the output (the
+/// softmax's last phase then only scales it).
+#[inline(always)]
+pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
+    let (zero, one, mv) = (l.splat(0.0), l.splat(1.0), l.splat(m));
+    let mut rest = Sum16::new(l);
+    let mut count = Sum16::new(l);
+    match io {
+        Io::Out { x, y } => {
+            for_blocks!(L::WIDTH, y.len(), |j, at, n| {
+                let (e, top, take) = exp_term(l, load_n(l, x, at, n), mv, n);
+                store_n(l, e, y, at, n);
+                rest.add(l, j, l.select(take, e, zero));
+                count.add(l, j, l.select(top, one, zero));
+            });
+        }
+        Io::InPlace(xy) => {
+            for_blocks!(L::WIDTH, xy.len(), |j, at, n| {
+                let (e, top, take) = exp_term(l, load_n(l, xy, at, n), mv, n);
+                store_n(l, e, xy, at, n);
+                rest.add(l, j, l.select(take, e, zero));
+                count.add(l, j, l.select(top, one, zero));
+            });
+        }
+    }
     (rest.total(l), count.total(l))
 }
 
@@ -245,27 +284,29 @@ impl Forward {
     }
 }
 
-/// The forward's last phase over (a part of) a row.
+/// `(x - m) - lse` in f64, rounded once.
+#[inline(always)]
+fn log_softmax_lanes<L: Lanes>(l: L, x: L::F, m: L::D, lse: L::D) -> L::F {
+    let (x0, x1) = l.widen(x);
+    l.narrow(
+        l.sub_d(l.sub_d(x0, m), lse),
+        l.sub_d(l.sub_d(x1, m), lse),
+    )
+}
+
+/// The forward's last phase over (a part of) a row: log_softmax from the
+/// input `x` (`io`), softmax by scaling the exponentials that
+/// [`seg_exp_store`] left in the output (`io` is then the output alone,
+/// in place).
 #[inline(always)]
 pub(crate) fn seg_forward<L: Lanes>(l: L, log: bool, io: Io<'_>, c: &Forward) {
-    let mv = l.splat(c.m);
     if log {
-        let (m, lse) = (c.m as f64, c.lse);
-        io.map(l, |x| {
-            let (x0, x1) = l.widen(x);
-            let y = |x: L::D| l.sub_d(l.sub_d(x, l.splat_d(m)), l.splat_d(lse));
-            l.narrow(y(x0), y(x1))
-        });
+        let (m, lse) = (l.splat_d(c.m as f64), l.splat_d(c.lse));
+        map_io!(l, io, |x| log_softmax_lanes(l, x, m, lse));
     } else {
+        // e·(1/S) with 1/S as an f32 pair: 0·(1/S) is NaN for a NaN sum.
         let (inv_hi, inv_lo) = (l.splat(c.inv_hi), l.splat(c.inv_lo));
-        // Where e^(x-m) is 0: 0·(1/S), so a NaN sum still makes NaN.
-        let dead = l.mul(l.splat(0.0), inv_hi);
-        io.map(l, |x| {
-            let (dh, ph, pl, n) = exp_shifted(l, x, mv);
-            let t = l.mul_add(pl, inv_hi, l.mul(ph, inv_lo));
-            let y = ldexp(l, l.mul_add(ph, inv_hi, t), n);
-            l.select(l.lt(dh, l.splat(DEAD)), dead, y)
-        });
+        map_io!(l, io, |e| l.mul_add(e, inv_hi, l.mul(e, inv_lo)));
     }
 }
 
@@ -273,7 +314,7 @@ pub(crate) fn seg_forward<L: Lanes>(l: L, log: bool, io: Io<'_>, c: &Forward) {
 #[inline(always)]
 pub(crate) fn seg_dot<L: Lanes>(l: L, a: &[f32], b: &[f32]) -> (f64, f64) {
     let mut acc = SumDd16::new(l);
-    blocks::<L>(a.len(), |j, at, n| {
+    for_blocks!(L::WIDTH, a.len(), |j, at, n| {
         let (a0, a1) = l.widen(load_n(l, a, at, n));
         let (b0, b1) = l.widen(load_n(l, b, at, n));
         acc.add_wide(l, j, l.mul_d(a0, b0), l.mul_d(a1, b1));
@@ -285,11 +326,33 @@ pub(crate) fn seg_dot<L: Lanes>(l: L, a: &[f32], b: &[f32]) -> (f64, f64) {
 #[inline(always)]
 pub(crate) fn seg_sum<L: Lanes>(l: L, a: &[f32]) -> (f64, f64) {
     let mut acc = SumDd16::new(l);
-    blocks::<L>(a.len(), |j, at, n| {
+    for_blocks!(L::WIDTH, a.len(), |j, at, n| {
         let (a0, a1) = l.widen(load_n(l, a, at, n));
         acc.add_wide(l, j, a0, a1);
     });
     acc.total(l)
+}
+
+/// log_softmax from the output: `dy - e^y·(s_hi + s_lo)` in f64.
+#[inline(always)]
+fn log_softmax_from_output<L: Lanes>(l: L, y: L::F, g: L::F, s_hi: L::D, s_lo: L::D) -> L::F {
+    let (e0, e1) = exp_wide(l, y, l.splat(0.0));
+    let (g0, g1) = l.widen(g);
+    l.narrow(
+        l.sub_d(l.sub_d(g0, l.mul_d(e0, s_hi)), l.mul_d(e0, s_lo)),
+        l.sub_d(l.sub_d(g1, l.mul_d(e1, s_hi)), l.mul_d(e1, s_lo)),
+    )
+}
+
+/// softmax from the output: `((dy - s_hi) - s_lo)·y` in f64.
+#[inline(always)]
+fn softmax_from_output<L: Lanes>(l: L, y: L::F, g: L::F, s_hi: L::D, s_lo: L::D) -> L::F {
+    let (y0, y1) = l.widen(y);
+    let (g0, g1) = l.widen(g);
+    l.narrow(
+        l.mul_d(l.sub_d(l.sub_d(g0, s_hi), s_lo), y0),
+        l.mul_d(l.sub_d(l.sub_d(g1, s_hi), s_lo), y1),
+    )
 }
 
 /// Backward from the output over (a part of) a row, given the row's
@@ -305,19 +368,9 @@ pub(crate) fn seg_backward_from_output<L: Lanes>(
 ) {
     let (s_hi, s_lo) = (l.splat_d(s.0), l.splat_d(s.1));
     if log {
-        crate::rows::map3(l, y, dy, dx, |y, g| {
-            let (e0, e1) = exp_wide(l, y, l.splat(0.0));
-            let (g0, g1) = l.widen(g);
-            let d = |g: L::D, e: L::D| l.sub_d(l.sub_d(g, l.mul_d(e, s_hi)), l.mul_d(e, s_lo));
-            l.narrow(d(g0, e0), d(g1, e1))
-        });
+        map2!(l, y, dy, dx, |y, g| log_softmax_from_output(l, y, g, s_hi, s_lo));
     } else {
-        crate::rows::map3(l, y, dy, dx, |y, g| {
-            let (y0, y1) = l.widen(y);
-            let (g0, g1) = l.widen(g);
-            let d = |g: L::D, y: L::D| l.mul_d(l.sub_d(l.sub_d(g, s_hi), s_lo), y);
-            l.narrow(d(g0, y0), d(g1, y1))
-        });
+        map2!(l, y, dy, dx, |y, g| softmax_from_output(l, y, g, s_hi, s_lo));
     }
 }
 
@@ -348,15 +401,19 @@ pub(crate) fn seg_backward_sums<L: Lanes>(
     let (mv, cd) = (l.splat(m), l.splat_d(c as f64));
     let mut total = Sum16::new(l);
     let mut other = SumDd16::new(l);
-    blocks::<L>(x.len(), |j, at, n| {
+    for_blocks!(L::WIDTH, x.len(), |j, at, n| {
         let (e0, e1) = exp_wide_shifted(l, load_n(l, x, at, n), mv, n);
         total.add_wide(l, j, e0, e1);
         let (g0, g1) = l.widen(load_n(l, dy, at, n));
         if log {
             other.add_wide(l, j, g0, g1);
         } else {
-            let t = |g: L::D, e: L::D| l.mul_d(l.sub_d(g, cd), e);
-            other.add_wide(l, j, t(g0, e0), t(g1, e1));
+            other.add_wide(
+                l,
+                j,
+                l.mul_d(l.sub_d(g0, cd), e0),
+                l.mul_d(l.sub_d(g1, cd), e1),
+            );
         }
     });
     (total.total(l), other.total(l))
@@ -405,6 +462,23 @@ impl Backward {
     }
 }
 
+/// The backward from the input for one vector: log_softmax
+/// `dy - e·a`, softmax `e·a·((dy - c) - b)`, in f64.
+#[inline(always)]
+fn backward_lanes<L: Lanes>(l: L, log: bool, x: L::F, g: L::F, m: L::F, k: [L::D; 3]) -> L::F {
+    let [a, b, c] = k;
+    let (e0, e1) = exp_wide_shifted(l, x, m, L::WIDTH);
+    let (g0, g1) = l.widen(g);
+    if log {
+        l.narrow(l.sub_d(g0, l.mul_d(e0, a)), l.sub_d(g1, l.mul_d(e1, a)))
+    } else {
+        l.narrow(
+            l.mul_d(l.mul_d(e0, a), l.sub_d(l.sub_d(g0, c), b)),
+            l.mul_d(l.mul_d(e1, a), l.sub_d(l.sub_d(g1, c), b)),
+        )
+    }
+}
+
 /// The backward from the input over (a part of) a row.
 #[inline(always)]
 pub(crate) fn seg_backward<L: Lanes>(
@@ -416,17 +490,6 @@ pub(crate) fn seg_backward<L: Lanes>(
     k: &Backward,
 ) {
     let mv = l.splat(k.m);
-    let (a, b, c) = (l.splat_d(k.a), l.splat_d(k.b), l.splat_d(k.c));
-    crate::rows::map3(l, x, dy, dx, |x, g| {
-        let (e0, e1) = exp_wide_shifted(l, x, mv, L::WIDTH);
-        let (g0, g1) = l.widen(g);
-        let d = |g: L::D, e: L::D| {
-            if log {
-                l.sub_d(g, l.mul_d(e, a))
-            } else {
-                l.mul_d(l.mul_d(e, a), l.sub_d(l.sub_d(g, c), b))
-            }
-        };
-        l.narrow(d(g0, e0), d(g1, e1))
-    });
+    let consts = [l.splat_d(k.a), l.splat_d(k.b), l.splat_d(k.c)];
+    map2!(l, x, dy, dx, |x, g| backward_lanes(l, log, x, g, mv, consts));
 }

@@ -22,8 +22,8 @@
 //! on every backend.
 
 use crate::lanes::{LaneOp, Lanes};
-use crate::reduce::{blocks, load_n, segments, store_n, Sum16, SEG};
-use crate::rows::Io;
+use crate::reduce::{for_blocks, for_vectors, load_n, segments, store_n, Sum16, SEG};
+use crate::rows::{map_io, Io};
 use crate::{Error, Executor};
 
 /// Where the channel dimension of a buffer is.
@@ -209,10 +209,16 @@ fn expand<const P: usize>(params: &[&[f32]; P], inner: usize) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// The parameter vectors of channel `c`, splatted.
+/// The parameter vectors of channel `c`, splatted. (Loops, not
+/// `array::from_fn`: its closure would not inline into the backend's
+/// target-feature context.)
 #[inline(always)]
 fn splat_params<L: Lanes, const P: usize>(l: L, params: &[&[f32]; P], c: usize) -> [L::F; P] {
-    core::array::from_fn(|k| l.splat(params[k][c]))
+    let mut out = [l.splat(0.0); P];
+    for (o, p) in out.iter_mut().zip(params) {
+        *o = l.splat(p[c]);
+    }
+    out
 }
 
 /// The parameter vectors of positions `at..at + count`.
@@ -223,7 +229,11 @@ fn load_params<L: Lanes, const P: usize>(
     at: usize,
     count: usize,
 ) -> [L::F; P] {
-    core::array::from_fn(|k| load_n(l, &params[k], at, count))
+    let mut out = [l.splat(0.0); P];
+    for (o, p) in out.iter_mut().zip(params) {
+        *o = load_n(l, p, at, count);
+    }
+    out
 }
 
 /// Forward over (a piece of) the buffer starting at element `first`.
@@ -261,7 +271,7 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
                     let (piece, rest) = io.split_at(len);
                     io = rest;
                     let p = splat_params(l, params, (g / inner) % channels);
-                    piece.map(l, |x| math.forward(l, x, &p));
+                    map_io!(l, piece, |x| math.forward(l, x, &p));
                     at += len;
                 }
                 Walk::Positions { width, .. } => {
@@ -270,26 +280,19 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
                     let (piece, rest) = io.split_at(len);
                     io = rest;
                     let p_at = g % width;
-                    let step = |i: usize, c: usize, x: L::F| {
-                        let p = load_params::<L, P>(l, expanded, p_at + i, c);
-                        math.forward(l, x, &p)
-                    };
-                    let mut i = 0;
                     match piece {
                         Io::Out { x, y } => {
-                            while i < len {
-                                let c = (len - i).min(w);
-                                store_n(l, step(i, c, load_n(l, x, i, c)), y, i, c);
-                                i += w;
-                            }
+                            for_vectors!(w, len, |i, c| {
+                                let p = load_params::<L, P>(l, expanded, p_at + i, c);
+                                store_n(l, math.forward(l, load_n(l, x, i, c), &p), y, i, c);
+                            });
                         }
                         Io::InPlace(xy) => {
-                            while i < len {
-                                let c = (len - i).min(w);
-                                let v = step(i, c, load_n(l, xy, i, c));
+                            for_vectors!(w, len, |i, c| {
+                                let p = load_params::<L, P>(l, expanded, p_at + i, c);
+                                let v = math.forward(l, load_n(l, xy, i, c), &p);
                                 store_n(l, v, xy, i, c);
-                                i += w;
-                            }
+                            });
                         }
                     }
                     at += len;
@@ -337,17 +340,21 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for RunsOp<'_,
             let p = splat_params(l, params, run % channels);
             let (xs, gs) = (&x[at..at + len], &dy[at..at + len]);
             let ds = &mut dx[at..at + len];
-            let mut sums: [Sum16<L>; M] = core::array::from_fn(|_| Sum16::new(l));
+            let mut sums: [Sum16<L>; M] = [Sum16::new(l); M];
             // Padded lanes have x = dy = 0: every term is a product with dy
             // (or dy itself) and finite parameters, so they add zeros.
-            blocks::<L>(len, |j, i, c| {
+            for_blocks!(L::WIDTH, len, |j, i, c| {
                 let (d, terms) = math.backward(l, load_n(l, xs, i, c), load_n(l, gs, i, c), &p);
                 store_n(l, d, ds, i, c);
                 for (sum, (a, b)) in sums.iter_mut().zip(terms) {
                     sum.add_wide(l, j, a, b);
                 }
             });
-            out.push(core::array::from_fn(|m| sums[m].total(l)));
+            let mut total = [0.0f64; M];
+            for (t, sum) in total.iter_mut().zip(&sums) {
+                *t = sum.total(l);
+            }
+            out.push(total);
             at += len;
         }
         out

@@ -26,28 +26,61 @@ pub(crate) fn segments(n: usize) -> impl Iterator<Item = core::ops::Range<usize>
     (0..n.div_ceil(SEG)).map(move |s| s * SEG..((s + 1) * SEG).min(n))
 }
 
-/// Visits a range of `n` elements in blocks of 16: `f(j, at, count)` for
-/// sub-vector `j` (0..16/WIDTH) of each block, starting at element `at`,
-/// with `count` valid lanes (`WIDTH`, except in the last block, where it
-/// may be fewer, even 0).
-#[inline(always)]
-pub(crate) fn blocks<L: Lanes>(n: usize, mut f: impl FnMut(usize, usize, usize)) {
-    let w = L::WIDTH;
-    let full = n - n % 16;
-    let mut start = 0;
-    while start < full {
-        for j in 0..16 / w {
-            f(j, start + j * w, w);
+/// Visits a range of `n` elements in blocks of 16: runs `$body` for
+/// sub-vector `$j` (0..16/WIDTH) of each block, starting at element `$at`,
+/// with `$count` valid lanes (`WIDTH`, except in the last block, where it
+/// may be fewer, even 0). `$w` is the lane width.
+///
+/// A macro, not a function taking a closure: a closure is a function of its
+/// own, compiled without the backend's target features, and LLVM does not
+/// always inline it into the vectorized loop (the lane operations then
+/// become calls). Every loop body holding lane operations must inline.
+macro_rules! for_blocks {
+    ($w:expr, $n:expr, |$j:ident, $at:ident, $count:ident| $body:block) => {{
+        let w: usize = $w;
+        let n: usize = $n;
+        let full = n - n % 16;
+        let mut start = 0;
+        while start < full {
+            for $j in 0..16 / w {
+                let $at = start + $j * w;
+                let $count = w;
+                $body
+            }
+            start += 16;
         }
-        start += 16;
-    }
-    if full < n {
-        for j in 0..16 / w {
-            let at = full + j * w;
-            f(j, at, n.saturating_sub(at).min(w));
+        if full < n {
+            for $j in 0..16 / w {
+                let $at = full + $j * w;
+                let $count = n.saturating_sub($at).min(w);
+                $body
+            }
         }
-    }
+    }};
 }
+pub(crate) use for_blocks;
+
+/// Runs `$body` for each vector of a range of `n` elements: `$at` its
+/// start, `$count` its valid lanes (`WIDTH`, then one shorter tail).
+macro_rules! for_vectors {
+    ($w:expr, $n:expr, |$at:ident, $count:ident| $body:block) => {{
+        let w: usize = $w;
+        let n: usize = $n;
+        let full = n - n % w;
+        let mut $at = 0;
+        while $at < full {
+            let $count = w;
+            $body
+            $at += w;
+        }
+        if full < n {
+            let $at = full;
+            let $count = n - full;
+            $body
+        }
+    }};
+}
+pub(crate) use for_vectors;
 
 /// Loads `count <= WIDTH` lanes of `s` from `at`; the other lanes are 0.
 #[inline(always)]
@@ -107,6 +140,7 @@ pub(crate) fn dd_add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 }
 
 /// 16 f64 partial sums, partial `i % 16` for element `i` of a segment.
+#[derive(Clone, Copy)]
 pub(crate) struct Sum16<L: Lanes> {
     lo: [L::D; 16],
     hi: [L::D; 16],

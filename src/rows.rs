@@ -158,6 +158,25 @@ impl<'a> Io<'a> {
         }
     }
 
+    /// The elements `r`, reborrowed.
+    pub(crate) fn sub(&mut self, r: core::ops::Range<usize>) -> Io<'_> {
+        match self {
+            Io::Out { x, y } => Io::Out {
+                x: &x[r.clone()],
+                y: &mut y[r],
+            },
+            Io::InPlace(xy) => Io::InPlace(&mut xy[r]),
+        }
+    }
+
+    /// The output buffer.
+    pub(crate) fn output(self) -> &'a mut [f32] {
+        match self {
+            Io::Out { y, .. } => y,
+            Io::InPlace(xy) => xy,
+        }
+    }
+
     /// Cuts off the first `mid` elements.
     pub(crate) fn split_at(self, mid: usize) -> (Io<'a>, Io<'a>) {
         match self {
@@ -172,60 +191,52 @@ impl<'a> Io<'a> {
             }
         }
     }
+}
 
-    /// `y[i] = f(x[i])` over whole vectors and one partial tail.
-    #[inline(always)]
-    pub(crate) fn map<L: Lanes>(self, l: L, f: impl Fn(L::F) -> L::F) {
-        let w = L::WIDTH;
-        match self {
-            Io::Out { x, y } => {
-                let n = y.len();
-                let x = &x[..n];
-                let full = n - n % w;
-                for i in (0..full).step_by(w) {
-                    l.store(f(l.load(&x[i..i + w])), &mut y[i..i + w]);
-                }
-                if full < n {
-                    l.store_partial(f(l.load_partial(&x[full..])), &mut y[full..]);
-                }
+/// `y[i] = $body(x[i])` over an [`Io`] (whole vectors, then one partial
+/// tail), `$x` bound to each input vector. A macro so the body inlines (see
+/// `reduce::for_blocks`).
+macro_rules! map_io {
+    ($l:expr, $io:expr, |$x:ident| $body:expr) => {{
+        let l = $l;
+        match $io {
+            $crate::rows::Io::Out { x: xs, y: ys } => {
+                let n = ys.len();
+                let xs = &xs[..n];
+                $crate::reduce::for_vectors!($crate::lanes::width(l), n, |i, c| {
+                    let $x = $crate::reduce::load_n(l, xs, i, c);
+                    let v = $body;
+                    $crate::reduce::store_n(l, v, ys, i, c);
+                });
             }
-            Io::InPlace(xy) => {
-                let n = xy.len();
-                let full = n - n % w;
-                for i in (0..full).step_by(w) {
-                    let v = f(l.load(&xy[i..i + w]));
-                    l.store(v, &mut xy[i..i + w]);
-                }
-                if full < n {
-                    let v = f(l.load_partial(&xy[full..]));
-                    l.store_partial(v, &mut xy[full..]);
-                }
+            $crate::rows::Io::InPlace(xy) => {
+                $crate::reduce::for_vectors!($crate::lanes::width(l), xy.len(), |i, c| {
+                    let $x = $crate::reduce::load_n(l, xy, i, c);
+                    let v = $body;
+                    $crate::reduce::store_n(l, v, xy, i, c);
+                });
             }
         }
-    }
+    }};
 }
+pub(crate) use map_io;
 
-/// `out[i] = f(a[i], b[i], c[i])` over whole vectors and one partial tail.
-#[inline(always)]
-pub(crate) fn map3<L: Lanes>(
-    l: L,
-    a: &[f32],
-    b: &[f32],
-    out: &mut [f32],
-    f: impl Fn(L::F, L::F) -> L::F,
-) {
-    let (w, n) = (L::WIDTH, out.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let full = n - n % w;
-    for i in (0..full).step_by(w) {
-        let v = f(l.load(&a[i..i + w]), l.load(&b[i..i + w]));
-        l.store(v, &mut out[i..i + w]);
-    }
-    if full < n {
-        let v = f(l.load_partial(&a[full..]), l.load_partial(&b[full..]));
-        l.store_partial(v, &mut out[full..]);
-    }
+/// `out[i] = $body(a[i], b[i])` over whole vectors and one partial tail.
+macro_rules! map2 {
+    ($l:expr, $a:expr, $b:expr, $out:expr, |$x:ident, $y:ident| $body:expr) => {{
+        let l = $l;
+        let out: &mut [f32] = $out;
+        let n = out.len();
+        let (a, b): (&[f32], &[f32]) = (&$a[..n], &$b[..n]);
+        $crate::reduce::for_vectors!($crate::lanes::width(l), n, |i, c| {
+            let $x = $crate::reduce::load_n(l, a, i, c);
+            let $y = $crate::reduce::load_n(l, b, i, c);
+            let v = $body;
+            $crate::reduce::store_n(l, v, out, i, c);
+        });
+    }};
 }
+pub(crate) use map2;
 
 /// Rows per parallel task: whole rows, about one executor chunk of elements.
 fn rows_per_task(exec: &Executor, cols: usize) -> usize {
@@ -318,6 +329,7 @@ mod softmax_ops {
 
     lane_op!(MaxOp { x: &'a [f32] } -> f32, |l| sm::seg_max(l, x));
     lane_op!(ExpSumsOp { x: &'a [f32], m: f32 } -> (f64, f64), |l| sm::seg_exp_sums(l, x, m));
+    lane_op!(ExpStoreOp { io: Io<'a>, m: f32 } -> (f64, f64), |l| sm::seg_exp_store(l, io, m));
     lane_op!(ForwardOp { log: bool, io: Io<'a>, k: sm::Forward } -> (), |l| sm::seg_forward(l, log, io, &k));
     lane_op!(OutSumOp { log: bool, y: &'a [f32], dy: &'a [f32] } -> (f64, f64), |l| {
         if log { sm::seg_sum(l, dy) } else { sm::seg_dot(l, y, dy) }
@@ -350,16 +362,15 @@ mod softmax_ops {
                     .zip(dy.chunks_exact(cols))
                     .zip(dx.chunks_exact_mut(cols))
                 {
-                    let s = segments(cols)
-                        .map(|r| {
-                            op!(OutSumOp {
-                                log,
-                                y: &y[r.clone()],
-                                dy: &dy[r]
-                            })
-                            .run(l)
-                        })
-                        .fold((0.0, 0.0), dd_add);
+                    let mut s = (0.0, 0.0);
+                    for r in segments(cols) {
+                        let part = if log {
+                            sm::seg_sum(l, &dy[r])
+                        } else {
+                            sm::seg_dot(l, &y[r.clone()], &dy[r])
+                        };
+                        s = dd_add(s, part);
+                    }
                     sm::seg_backward_from_output(l, log, y, dy, dx, s);
                 }
             }
@@ -369,7 +380,7 @@ mod softmax_ops {
                     .zip(dy.chunks_exact(cols))
                     .zip(dx.chunks_exact_mut(cols))
                 {
-                    let m = sm::fold_max(segments(cols).map(|r| sm::seg_max(l, &x[r])));
+                    let m = row_max(l, x);
                     let c = sm::Backward::centre(x, dy, m);
                     let (mut total, mut other) = (0.0, (0.0, 0.0));
                     for r in segments(cols) {
@@ -384,17 +395,41 @@ mod softmax_ops {
         }
     }
 
+    /// The maximum of a row, segment by segment (a loop, not a closure, so
+    /// the lane code inlines).
+    #[inline(always)]
+    fn row_max<L: Lanes>(l: L, x: &[f32]) -> f32 {
+        let mut m = f32::NEG_INFINITY;
+        for r in segments(x.len()) {
+            m = sm::fold_max([m, sm::seg_max(l, &x[r])]);
+        }
+        m
+    }
+
     #[inline(always)]
     fn forward_row<L: Lanes>(l: L, log: bool, io: Io<'_>) {
-        let x = io.input();
-        let m = sm::fold_max(segments(x.len()).map(|r| sm::seg_max(l, &x[r])));
+        let m = row_max(l, io.input());
+        let n = io.input().len();
         let (mut rest, mut count) = (0.0, 0.0);
-        for r in segments(x.len()) {
-            let (a, b) = sm::seg_exp_sums(l, &x[r], m);
-            rest += a;
-            count += b;
+        if log {
+            let x = io.input();
+            for r in segments(n) {
+                let (a, b) = sm::seg_exp_sums(l, &x[r], m);
+                rest += a;
+                count += b;
+            }
+            sm::seg_forward(l, log, io, &sm::Forward::new(m, rest, count));
+        } else {
+            // The exponentials go to the output, which the last phase scales.
+            let mut io = io;
+            for r in segments(n) {
+                let (a, b) = sm::seg_exp_store(l, io.sub(r), m);
+                rest += a;
+                count += b;
+            }
+            let k = sm::Forward::new(m, rest, count);
+            sm::seg_forward(l, log, Io::InPlace(io.output()), &k);
         }
-        sm::seg_forward(l, log, io, &sm::Forward::new(m, rest, count));
     }
 
     /// Elements per parallel task of the elementwise phases of a long row.
@@ -461,14 +496,53 @@ mod softmax_ops {
     }
 
     fn long_forward(token: Token, log: bool, io: Io<'_>, m: f32) {
-        let x = io.input();
+        use rayon::prelude::*;
+        let n = io.input().len();
         let (mut rest, mut count) = (0.0, 0.0);
-        for (a, b) in par_segments(token, x.len(), &|t, r| {
-            t.vectorize(op!(ExpSumsOp { x: &x[r], m }))
-        }) {
-            rest += a;
-            count += b;
-        }
+        let io = if log {
+            let x = io.input();
+            for (a, b) in par_segments(token, n, &|t, r| {
+                t.vectorize(op!(ExpSumsOp { x: &x[r], m }))
+            }) {
+                rest += a;
+                count += b;
+            }
+            io
+        } else {
+            // Each segment stores its exponentials in the output.
+            let (sums, y): (Vec<(f64, f64)>, &mut [f32]) = match io {
+                Io::Out { x, y } => (
+                    x.par_chunks(SEG)
+                        .zip(y.par_chunks_mut(SEG))
+                        .with_min_len(4)
+                        .map(|(x, y)| {
+                            token.vectorize(op!(ExpStoreOp {
+                                io: Io::Out { x, y },
+                                m
+                            }))
+                        })
+                        .collect(),
+                    y,
+                ),
+                Io::InPlace(xy) => (
+                    xy.par_chunks_mut(SEG)
+                        .with_min_len(4)
+                        .map(|xy| {
+                            token.vectorize(op!(ExpStoreOp {
+                                io: Io::InPlace(xy),
+                                m
+                            }))
+                        })
+                        .collect(),
+                    xy,
+                ),
+            };
+            for (a, b) in sums {
+                rest += a;
+                count += b;
+            }
+            Io::InPlace(y)
+        };
         let k = sm::Forward::new(m, rest, count);
         fn apply(token: Token, log: bool, io: Io<'_>, k: sm::Forward) {
             let n = io.input().len();

@@ -5,7 +5,7 @@
 use crate::kernels::math::random::keys;
 use crate::kernels::{noisy_relu, rrelu};
 use crate::lanes::{LaneOp, Lanes, Token};
-use crate::reduce::{load_n, store_n};
+use crate::reduce::{for_vectors, load_n, store_n};
 use crate::{Error, Executor, NoisyRelu, Rrelu};
 
 /// The buffers of one training pass.
@@ -268,19 +268,20 @@ struct TrainOp<'a, T> {
     draws: bool,
 }
 
-/// Calls `f(i, count)` for each vector of `n` elements: whole vectors,
-/// then the tail with `count < WIDTH`.
+/// The draws of the vector at element `i` (0 if the pass needs none).
 #[inline(always)]
-fn each<L: Lanes>(n: usize, mut f: impl FnMut(usize, usize)) {
-    let w = L::WIDTH;
-    let full = n - n % w;
-    let mut i = 0;
-    while i < full {
-        f(i, w);
-        i += w;
-    }
-    if full < n {
-        f(full, n - full);
+fn draw<L: Lanes, T: Train>(
+    l: L,
+    t: &T,
+    draws: bool,
+    base: u32,
+    i: usize,
+    keys: (u32, u32),
+) -> L::F {
+    if draws {
+        t.draw(l, base.wrapping_add(i as u32), keys)
+    } else {
+        l.splat(0.0)
     }
 }
 
@@ -299,46 +300,63 @@ impl<T: Train> LaneOp for TrainOp<'_, T> {
         let keys = keys(seed, (first >> 32) as u32);
         let base = first as u32;
         // The draws depend only on the indices, so the tail (partial
-        // loads and stores) gives what a whole vector would.
-        let draw = |i: usize| {
-            if draws {
-                t.draw(l, base.wrapping_add(i as u32), keys)
-            } else {
-                l.splat(0.0)
-            }
-        };
+        // loads and stores) gives what a whole vector would. Loop bodies
+        // are macros, not closures, so the lane code inlines.
+        let w = L::WIDTH;
         let n = bufs.len();
         match bufs {
-            Bufs::Forward { x, y } => each::<L>(n, |i, c| {
-                let v = t.forward(l, load_n(l, x, i, c), draw(i));
-                store_n(l, v, y, i, c);
-            }),
-            Bufs::InPlace { xy } => each::<L>(n, |i, c| {
-                let v = t.forward(l, load_n(l, xy, i, c), draw(i));
-                store_n(l, v, xy, i, c);
-            }),
-            Bufs::Backward { x, dy, dx } => each::<L>(n, |i, c| {
-                let v = t.backward(l, load_n(l, x, i, c), load_n(l, dy, i, c), draw(i));
-                store_n(l, v, dx, i, c);
-            }),
-            Bufs::FromOutput { y, dy, dx } => each::<L>(n, |i, c| {
-                let v = t.backward_from_output(l, load_n(l, y, i, c), load_n(l, dy, i, c), draw(i));
-                store_n(l, v, dx, i, c);
-            }),
-            Bufs::WithNoise { x, y, noise } => each::<L>(n, |i, c| {
-                let (v, r) = (load_n(l, x, i, c), draw(i));
-                store_n(l, t.forward(l, v, r), y, i, c);
-                store_n(l, t.noise(l, v, r), noise, i, c);
-            }),
-            Bufs::NoiseBackward { x, noise, dy, dx } => each::<L>(n, |i, c| {
-                let v = t.noise_backward(
-                    l,
-                    load_n(l, x, i, c),
-                    load_n(l, dy, i, c),
-                    load_n(l, noise, i, c),
-                );
-                store_n(l, v, dx, i, c);
-            }),
+            Bufs::Forward { x, y } => {
+                for_vectors!(w, n, |i, c| {
+                    let v = t.forward(l, load_n(l, x, i, c), draw(l, &t, draws, base, i, keys));
+                    store_n(l, v, y, i, c);
+                })
+            }
+            Bufs::InPlace { xy } => {
+                for_vectors!(w, n, |i, c| {
+                    let v = t.forward(l, load_n(l, xy, i, c), draw(l, &t, draws, base, i, keys));
+                    store_n(l, v, xy, i, c);
+                })
+            }
+            Bufs::Backward { x, dy, dx } => {
+                for_vectors!(w, n, |i, c| {
+                    let v = t.backward(
+                        l,
+                        load_n(l, x, i, c),
+                        load_n(l, dy, i, c),
+                        draw(l, &t, draws, base, i, keys),
+                    );
+                    store_n(l, v, dx, i, c);
+                })
+            }
+            Bufs::FromOutput { y, dy, dx } => {
+                for_vectors!(w, n, |i, c| {
+                    let v = t.backward_from_output(
+                        l,
+                        load_n(l, y, i, c),
+                        load_n(l, dy, i, c),
+                        draw(l, &t, draws, base, i, keys),
+                    );
+                    store_n(l, v, dx, i, c);
+                })
+            }
+            Bufs::WithNoise { x, y, noise } => {
+                for_vectors!(w, n, |i, c| {
+                    let (v, r) = (load_n(l, x, i, c), draw(l, &t, draws, base, i, keys));
+                    store_n(l, t.forward(l, v, r), y, i, c);
+                    store_n(l, t.noise(l, v, r), noise, i, c);
+                })
+            }
+            Bufs::NoiseBackward { x, noise, dy, dx } => {
+                for_vectors!(w, n, |i, c| {
+                    let v = t.noise_backward(
+                        l,
+                        load_n(l, x, i, c),
+                        load_n(l, dy, i, c),
+                        load_n(l, noise, i, c),
+                    );
+                    store_n(l, v, dx, i, c);
+                })
+            }
         }
     }
 }

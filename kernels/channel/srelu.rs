@@ -21,9 +21,24 @@ fn piece<L: Lanes>(l: L, x: L::F, t: L::F, a: L::F) -> L::F {
     let (x0, x1) = l.widen(x);
     let (t0, t1) = l.widen(t);
     let (a0, a1) = l.widen(a);
-    let y = |x: L::D, t: L::D, a: L::D| l.add_d(t, l.mul_d(a, l.sub_d(x, t)));
-    let y = l.narrow(y(x0, t0, a0), y(x1, t1, a1));
+    let y = l.narrow(
+        l.add_d(t0, l.mul_d(a0, l.sub_d(x0, t0))),
+        l.add_d(t1, l.mul_d(a1, l.sub_d(x1, t1))),
+    );
     l.select(l.eq(a, l.splat(0.0)), t, y)
+}
+
+/// Terms of one piece: `dy` and `(x - t)·dy` where `m`, else 0 (`x` is
+/// replaced by `t` elsewhere, so `x - t` is exactly 0 there).
+#[inline(always)]
+fn terms<L: Lanes>(l: L, x: L::F, dy: L::F, m: L::M, t: L::F) -> (Wide<L>, Wide<L>) {
+    let (g0, g1) = l.widen(l.select(m, dy, l.splat(0.0)));
+    let (x0, x1) = l.widen(l.select(m, x, t));
+    let (t0, t1) = l.widen(t);
+    (
+        (g0, g1),
+        (l.mul_d(l.sub_d(x0, t0), g0), l.mul_d(l.sub_d(x1, t1), g1)),
+    )
 }
 
 impl ChannelMath<4, 4> for SreluMath {
@@ -45,24 +60,11 @@ impl ChannelMath<4, 4> for SreluMath {
         p: &[L::F; 4],
     ) -> (L::F, [Wide<L>; 4]) {
         let [tl, al, tr, ar] = *p;
-        let zero = l.splat(0.0);
         let right = l.ge(x, tr);
         let left = l.andnot_mask(l.le(x, tl), right);
         let dx = l.select(right, l.mul(ar, dy), l.select(left, l.mul(al, dy), dy));
-        // Terms of one piece: Σ dy and Σ (x - t)·dy over its elements (x is
-        // replaced by t elsewhere, so x - t is exactly 0 there).
-        let terms = |m: L::M, t: L::F| {
-            let g = l.select(m, dy, zero);
-            let (g0, g1) = l.widen(g);
-            let (x0, x1) = l.widen(l.select(m, x, t));
-            let (t0, t1) = l.widen(t);
-            (
-                (g0, g1),
-                (l.mul_d(l.sub_d(x0, t0), g0), l.mul_d(l.sub_d(x1, t1), g1)),
-            )
-        };
-        let (gl, xl) = terms(left, tl);
-        let (gr, xr) = terms(right, tr);
+        let (gl, xl) = terms(l, x, dy, left, tl);
+        let (gr, xr) = terms(l, x, dy, right, tr);
         (dx, [gl, xl, gr, xr])
     }
 

@@ -67,16 +67,22 @@ pub fn exp_wide<L: Lanes>(l: L, hi: L::F, lo: L::F) -> (L::D, L::D) {
     let (q0, q1) = l.widen(pow2i(l, q));
     let (s0, s1) = l.widen(pow2i(l, s));
     let (f0, f1) = l.widen(infinite);
-    let half = |c: L::D, lo: L::D, n: L::D, q: L::D, s: L::D, f: L::D| {
-        let r = l.sub_d(c, l.mul_d(n, l.splat_d(LN2_HI)));
-        let r = l.sub_d(l.add_d(r, lo), l.mul_d(n, l.splat_d(LN2_LO)));
-        let mut p = l.splat_d(TAYLOR[13]);
-        for &k in TAYLOR[..13].iter().rev() {
-            p = l.add_d(l.mul_d(p, r), l.splat_d(k));
-        }
-        let q2 = l.mul_d(q, q);
-        let scale = l.mul_d(l.mul_d(q2, q2), s);
-        l.mul_d(l.mul_d(p, scale), f)
-    };
-    (half(c0, lo0, n0, q0, s0, f0), half(c1, lo1, n1, q1, s1, f1))
+    (
+        half(l, c0, lo0, n0, q0, s0, f0),
+        half(l, c1, lo1, n1, q1, s1, f1),
+    )
+}
+
+/// One f64 half of [`exp_wide`]: reduced argument, polynomial, scaling.
+#[inline(always)]
+fn half<L: Lanes>(l: L, c: L::D, lo: L::D, n: L::D, q: L::D, s: L::D, f: L::D) -> L::D {
+    let r = l.sub_d(c, l.mul_d(n, l.splat_d(LN2_HI)));
+    let r = l.sub_d(l.add_d(r, lo), l.mul_d(n, l.splat_d(LN2_LO)));
+    let mut p = l.splat_d(TAYLOR[13]);
+    for &k in TAYLOR[..13].iter().rev() {
+        p = l.add_d(l.mul_d(p, r), l.splat_d(k));
+    }
+    let q2 = l.mul_d(q, q);
+    let scale = l.mul_d(l.mul_d(q2, q2), s);
+    l.mul_d(l.mul_d(p, scale), f)
 }

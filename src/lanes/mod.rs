@@ -82,6 +82,11 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store(self, v: Self::F, d: &mut [f32]);
     /// Stores the first `d.len() < WIDTH` lanes into `d`.
     fn store_partial(self, v: Self::F, d: &mut [f32]);
+    /// The even and the odd lanes of the `2·WIDTH` lanes `a` then `b`:
+    /// `([c0, c2, ...], [c1, c3, ...])` with `c = a ‖ b` (for grouped
+    /// functions: `log2 k` rounds split `k` vectors into the `k` strided
+    /// ones).
+    fn deinterleave(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
     /// Loads `s[0], s[stride], ..., s[(WIDTH-1)·stride]` (a gather with a
     /// fixed stride, for grouped functions such as maxout).
     ///
@@ -192,6 +197,13 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store_d(self, v: Self::D, d: &mut [f64]);
 }
 
+/// The lane width of a token's backend (for macros that only have the
+/// token).
+#[inline(always)]
+pub(crate) fn width<L: Lanes>(_: L) -> usize {
+    L::WIDTH
+}
+
 /// A backend token of any kind, obtained once per [`crate::Executor`] after
 /// detection, so running work never detects or checks again.
 #[derive(Clone, Copy, Debug)]
@@ -258,7 +270,7 @@ mod tests {
     }
 
     impl LaneOp for Probe<'_> {
-        type Output = Vec<(i32, i32, i32, f32, f64, f64)>;
+        type Output = Vec<(i32, i32, i32, f32, f64, f64, f32, f32)>;
         #[inline(always)]
         fn run<L: Lanes>(self, l: L) -> Self::Output {
             let w = L::WIDTH;
@@ -276,6 +288,13 @@ mod tests {
                 let mut shr = vec![0.0f32; w];
                 let mut shl = vec![0.0f32; w];
                 let mut gathered = vec![0.0f32; w];
+                let (mut even, mut odd) = (vec![0.0f32; w], vec![0.0f32; w]);
+                let (e, o) = l.deinterleave(
+                    l.load(&self.strided[2 * start..]),
+                    l.load(&self.strided[2 * start + w..]),
+                );
+                l.store(e, &mut even);
+                l.store(o, &mut odd);
                 l.store(l.bits_as_float(l.mul_i(a, b)), &mut mul);
                 l.store(l.bits_as_float(l.shr_u::<7>(a)), &mut shr);
                 l.store(l.bits_as_float(l.shl_i::<3>(b)), &mut shl);
@@ -299,6 +318,8 @@ mod tests {
                         gathered[i],
                         dlo,
                         dhi,
+                        even[i],
+                        odd[i],
                     ));
                 }
             }
@@ -326,7 +347,9 @@ mod tests {
                 b: &b,
                 strided: &strided,
             });
-            for (i, &(mul, shr, shl, gathered, dlo, dhi)) in got.iter().enumerate() {
+            for (i, &(mul, shr, shl, gathered, dlo, dhi, even, odd)) in got.iter().enumerate() {
+                assert_eq!(even, strided[2 * i], "{backend} deinterleave even");
+                assert_eq!(odd, strided[2 * i + 1], "{backend} deinterleave odd");
                 assert_eq!(mul, a[i].wrapping_mul(b[i]), "{backend} mul_i lane {i}");
                 assert_eq!(shr, ((a[i] as u32) >> 7) as i32, "{backend} shr_u");
                 assert_eq!(shl, b[i] << 3, "{backend} shl_i");

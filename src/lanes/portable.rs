@@ -99,6 +99,15 @@ impl Lanes for Portable {
         d.copy_from_slice(&v.to_array()[..n]);
     }
     #[inline(always)]
+    fn deinterleave(self, a: f32x8, b: f32x8) -> (f32x8, f32x8) {
+        let (a, b) = (a.to_array(), b.to_array());
+        let c = |i: usize| if i < 8 { a[i] } else { b[i - 8] };
+        (
+            f32x8::new(core::array::from_fn(|i| c(2 * i))),
+            f32x8::new(core::array::from_fn(|i| c(2 * i + 1))),
+        )
+    }
+    #[inline(always)]
     fn load_strided(self, s: &[f32], stride: usize) -> f32x8 {
         let s = &s[..7 * stride + 1];
         f32x8::new(core::array::from_fn(|i| s[i * stride]))

@@ -99,6 +99,10 @@ impl Lanes for Scalar {
         }
     }
     #[inline(always)]
+    fn deinterleave(self, a: f32, b: f32) -> (f32, f32) {
+        (a, b)
+    }
+    #[inline(always)]
     fn load_strided(self, s: &[f32], _stride: usize) -> f32 {
         opaque(s[0])
     }

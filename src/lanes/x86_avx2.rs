@@ -85,6 +85,21 @@ impl Lanes for Avx2 {
         unsafe { _mm256_storeu_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
+    fn deinterleave(self, a: __m256, b: __m256) -> (__m256, __m256) {
+        // Within 128-bit halves: [a0 a2 b0 b2 | a4 a6 b4 b6], then the
+        // 64-bit pairs reordered 0, 2, 1, 3.
+        let even = cpu!(_mm256_shuffle_ps::<0b10_00_10_00>(a, b));
+        let odd = cpu!(_mm256_shuffle_ps::<0b11_01_11_01>(a, b));
+        cpu!((
+            _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+                even
+            ))),
+            _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+                odd
+            )))
+        ))
+    }
+    #[inline(always)]
     fn load_strided(self, s: &[f32], stride: usize) -> __m256 {
         assert!(s.len() > 7 * stride && stride <= (i32::MAX / 8) as usize);
         let step = stride as i32;

@@ -81,6 +81,19 @@ impl Lanes for Avx512 {
         unsafe { _mm512_storeu_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
+    fn deinterleave(self, a: __m512, b: __m512) -> (__m512, __m512) {
+        let even = cpu!(_mm512_setr_epi32(
+            0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+        ));
+        let odd = cpu!(_mm512_setr_epi32(
+            1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+        ));
+        cpu!((
+            _mm512_permutex2var_ps(a, even, b),
+            _mm512_permutex2var_ps(a, odd, b)
+        ))
+    }
+    #[inline(always)]
     fn load_strided(self, s: &[f32], stride: usize) -> __m512 {
         assert!(s.len() > 15 * stride && stride <= (i32::MAX / 16) as usize);
         let index = cpu!(_mm512_mullo_epi32(
