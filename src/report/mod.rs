@@ -371,41 +371,30 @@ fn time_op(
                 scratch.copy_from_slice(x);
             }
             let param = |name| act.param(name).map_or(0.0, |v| v.float());
-            let run: Box<
-                dyn Fn(
-                        &str,
-                        &mut [f32],
-                        &mut [f32],
-                        &mut [f32],
-                    ) -> Result<(), simd_activations::Error>
-                    + Sync,
-            > = if act.name() == "rrelu" {
-                let t = Rrelu {
-                    lower: param("lower"),
-                    upper: param("upper"),
-                }
-                .training(42)
-                .on(*exec);
-                Box::new(move |pass, y, dx, scratch| match pass {
-                    "forward" => t.forward(x, y),
-                    "forward_inplace" => t.forward_inplace(scratch),
-                    "backward" => t.backward(x, dy, dx),
-                    _ => t.backward_from_output(y, dy, dx),
-                })
+            let train = if act.name() == "rrelu" {
+                Training::Rrelu(
+                    Rrelu {
+                        lower: param("lower"),
+                        upper: param("upper"),
+                    }
+                    .training(42)
+                    .on(*exec),
+                )
             } else {
-                let t = NoisyRelu { std: param("std") }.training(42).on(*exec);
-                Box::new(move |pass, y, dx, scratch| match pass {
-                    "forward" => t.forward(x, y),
-                    "forward_inplace" => t.forward_inplace(scratch),
-                    "backward" => t.backward(x, dy, dx),
-                    _ => t.backward_from_output(y, dy, dx),
-                })
+                Training::Noisy(NoisyRelu { std: param("std") }.training(42).on(*exec))
             };
+            let (x, dy): (&[f32], &[f32]) = (x, dy);
             if pass == "backward_from_output" {
-                run("forward", y, dx, scratch).expect("forward");
+                train
+                    .run("forward", x, y, dy, dx, scratch)
+                    .expect("forward");
             }
             let secs = on_threads(pool, || {
-                best_seconds(|| run(pass, y, dx, scratch).expect("validated op"))
+                best_seconds(|| {
+                    train
+                        .run(pass, x, y, dy, dx, scratch)
+                        .expect("validated op")
+                })
             });
             Some((secs, bytes_per_elem(pass), n))
         }
@@ -492,4 +481,34 @@ fn cpu_name() -> String {
                 .map(|(_, v)| v.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".to_string())
+}
+
+/// A training-mode activation of the report.
+enum Training {
+    Rrelu(simd_activations::RreluTraining),
+    Noisy(simd_activations::NoisyReluTraining),
+}
+
+impl Training {
+    /// Runs `pass` (for `backward_from_output`, `y` holds the forward).
+    fn run(
+        &self,
+        pass: &str,
+        x: &[f32],
+        y: &mut [f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        scratch: &mut [f32],
+    ) -> Result<(), simd_activations::Error> {
+        match (self, pass) {
+            (Training::Rrelu(t), "forward") => t.forward(x, y),
+            (Training::Rrelu(t), "forward_inplace") => t.forward_inplace(scratch),
+            (Training::Rrelu(t), "backward") => t.backward(x, dy, dx),
+            (Training::Rrelu(t), _) => t.backward_from_output(y, dy, dx),
+            (Training::Noisy(t), "forward") => t.forward(x, y),
+            (Training::Noisy(t), "forward_inplace") => t.forward_inplace(scratch),
+            (Training::Noisy(t), "backward") => t.backward(x, dy, dx),
+            (Training::Noisy(t), _) => t.backward_from_output(y, dy, dx),
+        }
+    }
 }
