@@ -189,6 +189,8 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn mul_d(self, a: Self::D, b: Self::D) -> Self::D;
     /// `a / b` on f64 lanes.
     fn div_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// `a * b + c` on f64 lanes, rounded once (fused) on every backend.
+    fn mul_add_d(self, a: Self::D, b: Self::D, c: Self::D) -> Self::D;
     /// Stores the [`Lanes::D_LANES`] f64 lanes of `v` into the first
     /// `D_LANES` elements of `d`.
     ///

@@ -310,6 +310,17 @@ impl Lanes for Portable {
         a / b
     }
     #[inline(always)]
+    fn mul_add_d(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
+        if HARDWARE_FMA {
+            a.mul_add(b, c)
+        } else {
+            // f64::mul_add is the correctly rounded fma (libm's where the
+            // target has no instruction): slow, but the same bits.
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            f64x4::new(core::array::from_fn(|i| a[i].mul_add(b[i], c[i])))
+        }
+    }
+    #[inline(always)]
     fn store_d(self, v: f64x4, d: &mut [f64]) {
         d[..4].copy_from_slice(&v.to_array());
     }

@@ -295,6 +295,10 @@ impl Lanes for Scalar {
         a / b
     }
     #[inline(always)]
+    fn mul_add_d(self, a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    #[inline(always)]
     fn store_d(self, v: f64, d: &mut [f64]) {
         d[0] = v;
     }

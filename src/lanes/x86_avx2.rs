@@ -300,6 +300,10 @@ impl Lanes for Avx2 {
         cpu!(_mm256_div_pd(a, b))
     }
     #[inline(always)]
+    fn mul_add_d(self, a: __m256d, b: __m256d, c: __m256d) -> __m256d {
+        cpu!(_mm256_fmadd_pd(a, b, c))
+    }
+    #[inline(always)]
     fn store_d(self, v: __m256d, d: &mut [f64]) {
         assert!(d.len() >= 4);
         // SAFETY: 4 writable f64 checked above; unaligned store; AVX proven.

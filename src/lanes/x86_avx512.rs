@@ -296,6 +296,10 @@ impl Lanes for Avx512 {
         cpu!(_mm512_div_pd(a, b))
     }
     #[inline(always)]
+    fn mul_add_d(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
+        cpu!(_mm512_fmadd_pd(a, b, c))
+    }
+    #[inline(always)]
     fn store_d(self, v: __m512d, d: &mut [f64]) {
         assert!(d.len() >= 8);
         // SAFETY: 8 writable f64 checked above; unaligned store.

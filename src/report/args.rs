@@ -45,8 +45,8 @@ impl fmt::Display for Op {
 }
 
 /// The ops the report runs by default: every activation with its first
-/// example (rowwise ones on rows of 1024), per-channel prelu, both training
-/// modes, and softmax on rows of 100,000.
+/// example (rowwise ones on rows of 1024), per-channel prelu with its
+/// weight gradient, and rrelu in training mode.
 pub fn default_ops() -> Vec<Op> {
     let mut ops: Vec<Op> = activations()
         .map(|i| Op::Spec {
@@ -54,13 +54,7 @@ pub fn default_ops() -> Vec<Op> {
             cols: DEFAULT_COLS,
         })
         .collect();
-    for extra in [
-        "prelu[channels=64]",
-        "prelu[channels=64,last]",
-        "rrelu[training]",
-        "noisy_relu[training]",
-        "softmax[cols=100000]",
-    ] {
+    for extra in ["prelu[channels=64]", "rrelu[training]"] {
         ops.push(parse_op(extra).expect("default ops parse"));
     }
     ops
@@ -91,8 +85,7 @@ options:
                     (one weight per channel, backward with the weight gradient),
                     rrelu[training] and noisy_relu[training] (random draws from a seed)
                     (default: every activation with its first example parameters, and
-                    prelu[channels=64], prelu[channels=64,last], rrelu[training],
-                    noisy_relu[training], softmax[cols=100000])
+                    prelu[channels=64], rrelu[training])
   --sizes N,...     element counts; K and M suffixes allowed (default: 16K,16M)
   --threads T,...   thread counts; 1 times each backend serially, T > 1 times the
                     parallel path on the best backend in a pool of T threads
