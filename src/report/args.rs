@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(o.ops[0].to_string(), "threshold(threshold=0.5,value=-1.0)");
         for op in [
             "prelu[channels=8,last]",
-            "rrelu[training]",
+            "rrelu(lower=0.125,upper=0.33333334)[training]",
             "softmax(dim=-1)[cols=100]",
         ] {
             let o = Options::parse(&args(&format!("--ops {op}")), vec![Backend::Scalar]).unwrap();
