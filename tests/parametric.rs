@@ -598,3 +598,126 @@ fn mismatched_shapes_and_parameters_are_errors() {
     )
     .is_err());
 }
+
+#[test]
+fn special_values_in_place_and_threads_for_per_channel_functions() {
+    let (inf, nan) = (f32::INFINITY, f32::NAN);
+    let specials = [
+        nan,
+        -nan,
+        inf,
+        -inf,
+        0.0,
+        -0.0,
+        f32::from_bits(1),
+        -f32::from_bits(1),
+        f32::MIN_POSITIVE,
+        f32::MAX,
+        f32::MIN,
+        1e30,
+        -1e30,
+        -1.0,
+        1.0,
+        2.0,
+        -2.0,
+    ];
+    let layout = Layout::channels_last(&[1, 2]).unwrap();
+    let n = specials.len() * 2;
+    // Every special value in both channels.
+    let x: Vec<f32> = specials.iter().flat_map(|&v| [v, v]).collect();
+    let same = |a: f32, b: f64| ulps(a, b as f32) <= 1;
+    // prelu: channel 0 weight 0.5, channel 1 weight 0 (the limit at -inf is 0).
+    let w = [0.5f32, 0.0];
+    let srelu_p = [[-1.0f32, 0.25, 1.0, 0.5], [-1.0, 0.0, 1.0, 0.0]];
+    let (al, bl) = ([0.5f32, 0.0], [1.0f32, -1.0]);
+    for exec in executors() {
+        let prelu = Prelu::per_channel(&w, layout).unwrap().on(exec);
+        let mut y = vec![0.0; n];
+        prelu.forward(&x, &mut y).unwrap();
+        for i in 0..n {
+            let (xi, wi) = (x[i] as f64, w[i % 2] as f64);
+            let want = if xi.is_nan() {
+                f64::NAN
+            } else if xi > 0.0 {
+                xi
+            } else if wi == 0.0 {
+                0.0
+            } else {
+                wi * xi
+            };
+            assert!(same(y[i], want), "prelu({xi}) w={wi}: {}", y[i]);
+        }
+        let mut z = x.clone();
+        prelu.forward_inplace(&mut z).unwrap();
+        assert_eq!(bits(&y), bits(&z));
+
+        let col = |k: usize| [srelu_p[0][k], srelu_p[1][k]];
+        let (tl, a_l, tr, ar) = (col(0), col(1), col(2), col(3));
+        let s = Srelu::new(
+            SreluParams {
+                t_left: &tl,
+                a_left: &a_l,
+                t_right: &tr,
+                a_right: &ar,
+            },
+            layout,
+        )
+        .unwrap()
+        .on(exec);
+        s.forward(&x, &mut y).unwrap();
+        for i in 0..n {
+            let want = srelu_ref(x[i] as f64, srelu_p[i % 2].map(|v| v as f64));
+            let want = if x[i].is_nan() { f64::NAN } else { want };
+            assert!(
+                same(y[i], want),
+                "srelu({}) ch {}: {} vs {want}",
+                x[i],
+                i % 2,
+                y[i]
+            );
+        }
+        let mut z = x.clone();
+        s.forward_inplace(&mut z).unwrap();
+        assert_eq!(bits(&y), bits(&z));
+
+        let apl = Apl::new(&al, &bl, 1, layout).unwrap().on(exec);
+        apl.forward(&x, &mut y).unwrap();
+        for i in 0..n {
+            let c = i % 2;
+            let want = if x[i].is_nan() {
+                f64::NAN
+            } else {
+                apl_ref(x[i] as f64, &[al[c] as f64], &[bl[c] as f64])
+            };
+            assert!(same(y[i], want), "apl({}) ch {c}: {} vs {want}", x[i], y[i]);
+        }
+        let mut z = x.clone();
+        apl.forward_inplace(&mut z).unwrap();
+        assert_eq!(bits(&y), bits(&z));
+    }
+    // Forward passes split across threads give the serial bits.
+    let (layout, n) = (
+        Layout::channels_first(&[3, 5, 40_000]).unwrap(),
+        3 * 5 * 40_000,
+    );
+    let (x, _) = inputs(n, 9);
+    let w = [0.1f32, 0.2, 0.0, -0.4, 0.5];
+    same_everywhere("prelu forward", |exec| {
+        let mut y = vec![0.0; n];
+        Prelu::per_channel(&w, layout)
+            .unwrap()
+            .on(exec)
+            .forward(&x, &mut y)
+            .unwrap();
+        bits(&y)
+    });
+    same_everywhere("apl forward", |exec| {
+        let mut y = vec![0.0; n];
+        Apl::new(&w, &[0.5, -0.5, 1.0, 0.0, 2.0], 1, layout)
+            .unwrap()
+            .on(exec)
+            .forward(&x, &mut y)
+            .unwrap();
+        bits(&y)
+    });
+}
