@@ -387,33 +387,35 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for PositionsO
         } = self;
         let w = L::WIDTH;
         let rows = x.len() / width;
-        let mut out = vec![0.0f64; M * width];
-        let mut lanes = [0.0f64; 16];
-        let mut pb = 0;
-        while pb < width {
-            let c = (width - pb).min(w);
-            let p = load_params::<L, P>(l, expanded, pb, c);
-            let zero = l.splat_d(0.0);
-            let mut acc = [(zero, zero); M];
-            for r in 0..rows {
-                let at = r * width + pb;
-                let (d, terms) = math.backward(l, load_n(l, x, at, c), load_n(l, dy, at, c), &p);
-                store_n(l, d, dx, at, c);
-                for (a, t) in acc.iter_mut().zip(terms) {
-                    a.0 = l.add_d(a.0, t.0);
+        // Row by row through contiguous memory; each position's sums live
+        // in `acc[m·padded + position]` (L1-resident), added in row order.
+        let padded = width.div_ceil(16) * 16;
+        let mut acc = vec![0.0f64; M * padded];
+        let half = L::D_LANES;
+        for r in 0..rows {
+            let (xr, gr) = (
+                &x[r * width..(r + 1) * width],
+                &dy[r * width..(r + 1) * width],
+            );
+            let dr = &mut dx[r * width..(r + 1) * width];
+            for_vectors!(w, width, |at, c| {
+                let p = load_params::<L, P>(l, expanded, at, c);
+                let (d, terms) = math.backward(l, load_n(l, xr, at, c), load_n(l, gr, at, c), &p);
+                store_n(l, d, dr, at, c);
+                for (m, t) in terms.into_iter().enumerate() {
+                    let a = &mut acc[m * padded + at..];
+                    let lo = l.add_d(l.load_d(a), t.0);
+                    l.store_d(lo, a);
                     if w > 1 {
-                        a.1 = l.add_d(a.1, t.1);
+                        let hi = l.add_d(l.load_d(&a[half..]), t.1);
+                        l.store_d(hi, &mut a[half..]);
                     }
                 }
-            }
-            for (m, a) in acc.iter().enumerate() {
-                l.store_d(a.0, &mut lanes[..]);
-                if w > 1 {
-                    l.store_d(a.1, &mut lanes[L::D_LANES..]);
-                }
-                out[m * width + pb..m * width + pb + c].copy_from_slice(&lanes[..c]);
-            }
-            pb += w;
+            });
+        }
+        let mut out = vec![0.0f64; M * width];
+        for m in 0..M {
+            out[m * width..(m + 1) * width].copy_from_slice(&acc[m * padded..m * padded + width]);
         }
         out
     }

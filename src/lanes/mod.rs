@@ -191,6 +191,11 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn div_d(self, a: Self::D, b: Self::D) -> Self::D;
     /// `a * b + c` on f64 lanes, rounded once (fused) on every backend.
     fn mul_add_d(self, a: Self::D, b: Self::D, c: Self::D) -> Self::D;
+    /// Loads the first [`Lanes::D_LANES`] elements of `s` into f64 lanes.
+    ///
+    /// # Panics
+    /// If `s.len() < D_LANES`.
+    fn load_d(self, s: &[f64]) -> Self::D;
     /// Stores the [`Lanes::D_LANES`] f64 lanes of `v` into the first
     /// `D_LANES` elements of `d`.
     ///

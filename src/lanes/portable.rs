@@ -321,6 +321,11 @@ impl Lanes for Portable {
         }
     }
     #[inline(always)]
+    fn load_d(self, s: &[f64]) -> f64x4 {
+        let lanes: [f64; 4] = s[..4].try_into().expect("slice of 4");
+        f64x4::new(lanes)
+    }
+    #[inline(always)]
     fn store_d(self, v: f64x4, d: &mut [f64]) {
         d[..4].copy_from_slice(&v.to_array());
     }

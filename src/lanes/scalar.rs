@@ -299,6 +299,10 @@ impl Lanes for Scalar {
         a.mul_add(b, c)
     }
     #[inline(always)]
+    fn load_d(self, s: &[f64]) -> f64 {
+        s[0]
+    }
+    #[inline(always)]
     fn store_d(self, v: f64, d: &mut [f64]) {
         d[0] = v;
     }

@@ -304,6 +304,12 @@ impl Lanes for Avx2 {
         cpu!(_mm256_fmadd_pd(a, b, c))
     }
     #[inline(always)]
+    fn load_d(self, s: &[f64]) -> __m256d {
+        assert!(s.len() >= 4);
+        // SAFETY: 4 readable f64 checked above; unaligned load; AVX proven.
+        unsafe { _mm256_loadu_pd(s.as_ptr()) }
+    }
+    #[inline(always)]
     fn store_d(self, v: __m256d, d: &mut [f64]) {
         assert!(d.len() >= 4);
         // SAFETY: 4 writable f64 checked above; unaligned store; AVX proven.

@@ -300,6 +300,12 @@ impl Lanes for Avx512 {
         cpu!(_mm512_fmadd_pd(a, b, c))
     }
     #[inline(always)]
+    fn load_d(self, s: &[f64]) -> __m512d {
+        assert!(s.len() >= 8);
+        // SAFETY: 8 readable f64 checked above; unaligned load.
+        unsafe { _mm512_loadu_pd(s.as_ptr()) }
+    }
+    #[inline(always)]
     fn store_d(self, v: __m512d, d: &mut [f64]) {
         assert!(d.len() >= 8);
         // SAFETY: 8 writable f64 checked above; unaligned store.
