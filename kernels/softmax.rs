@@ -233,32 +233,41 @@ pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
     (rest.total(l), count.total(l))
 }
 
-/// [`seg_exp_sums`] that also stores each `e^(x - m)` in the output (the
-/// softmax's last phase then only scales it).
+/// softmax's second phase: stores each `e^(x - m)` in the output (the last
+/// phase only scales it) and returns `(S, 0)` with `S = Σ e^(x - m)` over
+/// the whole segment (softmax needs no split of the sum: see
+/// [`Forward::new`]).
 #[inline(always)]
 pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
-    let (zero, one, mv) = (l.splat(0.0), l.splat(1.0), l.splat(m));
-    let mut rest = Sum16::new(l);
-    let mut count = Sum16::new(l);
+    let (zero, mv) = (l.splat(0.0), l.splat(m));
+    let mut sum = Sum16::new(l);
     match io {
         Io::Out { x, y } => {
             for_blocks!(L::WIDTH, y.len(), |j, at, n| {
-                let (e, top, take) = exp_term(l, load_n(l, x, at, n), mv, n);
+                let e = exp_all(l, load_n(l, x, at, n), mv);
                 store_n(l, e, y, at, n);
-                rest.add(l, j, l.select(take, e, zero));
-                count.add(l, j, l.select(top, one, zero));
+                let e = if n < L::WIDTH { l.select(first(l, n), e, zero) } else { e };
+                sum.add(l, j, e);
             });
         }
         Io::InPlace(xy) => {
             for_blocks!(L::WIDTH, xy.len(), |j, at, n| {
-                let (e, top, take) = exp_term(l, load_n(l, xy, at, n), mv, n);
+                let e = exp_all(l, load_n(l, xy, at, n), mv);
                 store_n(l, e, xy, at, n);
-                rest.add(l, j, l.select(take, e, zero));
-                count.add(l, j, l.select(top, one, zero));
+                let e = if n < L::WIDTH { l.select(first(l, n), e, zero) } else { e };
+                sum.add(l, j, e);
             });
         }
     }
-    (rest.total(l), count.total(l))
+    (sum.total(l), 0.0)
+}
+
+/// `e^(x - m)` rounded once to f32: 0 below [`DEAD`], NaN for NaN.
+#[inline(always)]
+fn exp_all<L: Lanes>(l: L, x: L::F, m: L::F) -> L::F {
+    let (dh, ph, pl, e) = exp_shifted(l, x, m);
+    let v = ldexp(l, l.add(ph, pl), e);
+    l.select(l.lt(dh, l.splat(DEAD)), l.splat(0.0), v)
 }
 
 /// Per-row constants of the forward's last phase.
@@ -271,7 +280,9 @@ pub(crate) struct Forward {
 }
 
 impl Forward {
-    /// From the row's maximum and its sums `(S', K)`.
+    /// From the row's maximum and its sums `(S', K)`: the sum below the
+    /// maximum and the count of maxima (log_softmax needs them apart for
+    /// `log1p((K-1) + S')`; softmax passes `(S, 0)`).
     pub(crate) fn new(m: f32, rest: f64, count: f64) -> Forward {
         let inv = 1.0 / (count + rest);
         let inv_hi = inv as f32;
