@@ -1,10 +1,14 @@
 //! Generates the activation registry from the files under `kernels/`.
 //!
-//! Every `kernels/<name>.rs` that contains `impl Elementwise for <Type>`
-//! becomes a module, a variant `Activation::<Type>`, an entry of the spec
-//! parser's table, and an arm of the `with_kernel!` dispatch macro, so no
-//! hand-kept list can drift from the kernels. Subdirectories of `kernels/`
-//! (shared building blocks such as `kernels/math/`) become plain modules.
+//! Every `kernels/<name>.rs` becomes a module, and each type it implements
+//! a kernel trait for (`impl Elementwise for <Type>`, or `impl Rowwise for
+//! <Type>` for functions of a whole row) becomes a variant
+//! `Activation::<Type>`, an entry of the spec parser's table, an
+//! implementation of `kernel::Kernel`, and an arm of the `with_kernel!` and
+//! `dispatch!` macros, so no hand-kept list can drift from the kernels. A
+//! file may implement several (a tight family such as softmax and
+//! log_softmax). Subdirectories of `kernels/` (shared building blocks such
+//! as `kernels/math/`) become plain modules.
 //!
 //! The output is `$OUT_DIR/registry.rs`, included by `src/lib.rs`.
 
@@ -12,11 +16,27 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A kernel file and the activation type it implements.
+/// A kernel file and the activation types it implements.
 struct Kernel {
     module: String,
     path: PathBuf,
-    ty: String,
+    types: Vec<(String, Trait)>,
+}
+
+/// The kernel trait a type implements.
+#[derive(Clone, Copy, PartialEq)]
+enum Trait {
+    Elementwise,
+    Rowwise,
+}
+
+impl Trait {
+    fn name(self) -> &'static str {
+        match self {
+            Trait::Elementwise => "Elementwise",
+            Trait::Rowwise => "Rowwise",
+        }
+    }
 }
 
 fn main() {
@@ -51,8 +71,17 @@ fn main() {
         .unwrap();
     }
     out.push_str("}\n\n");
-    for k in &kernels {
-        writeln!(out, "pub use kernels::{}::{};", k.module, k.ty).unwrap();
+    // Every registered type, with its module and trait, in file order.
+    let types: Vec<(&str, &str, Trait)> = kernels
+        .iter()
+        .flat_map(|k| {
+            k.types
+                .iter()
+                .map(move |(ty, tr)| (k.module.as_str(), ty.as_str(), *tr))
+        })
+        .collect();
+    for (module, ty, _) in &types {
+        writeln!(out, "pub use kernels::{module}::{ty};").unwrap();
     }
 
     out.push_str(
@@ -60,49 +89,67 @@ fn main() {
          ///\n/// Each variant holds the typed struct of the same name.\n\
          #[derive(Clone, Copy, Debug, PartialEq)]\n#[non_exhaustive]\npub enum Activation {\n",
     );
-    for k in &kernels {
-        writeln!(
-            out,
-            "    /// [`{0}`]: `{1}`.\n    {0}({0}),",
-            k.ty, k.module
-        )
-        .unwrap();
+    for (module, ty, _) in &types {
+        writeln!(out, "    /// [`{ty}`]: `{module}`.\n    {ty}({ty}),").unwrap();
     }
     out.push_str("}\n\n");
 
     out.push_str(
-        "/// Runs `$body` with `$k` bound to the typed kernel inside an `Activation`.\n\
+        "/// Runs `$body` with `$k` bound to the typed kernel inside an `Activation`\n\
+         /// (any kind; the body may only use what `kernel::Kernel` offers).\n\
          macro_rules! with_kernel {\n    ($act:expr, $k:ident => $body:expr) => {\n        match $act {\n",
     );
-    for k in &kernels {
-        writeln!(
-            out,
-            "            $crate::Activation::{}($k) => $body,",
-            k.ty
-        )
-        .unwrap();
+    for (_, ty, _) in &types {
+        writeln!(out, "            $crate::Activation::{ty}($k) => $body,").unwrap();
+    }
+    out.push_str("        }\n    };\n}\n\n");
+
+    out.push_str(
+        "/// Runs `$elementwise` or `$rowwise` with `$k` bound to the typed kernel,\n\
+         /// by the kernel's kind.\n\
+         macro_rules! dispatch {\n    ($act:expr, $k:ident => elementwise: $elementwise:expr, rowwise: $rowwise:expr $(,)?) => {\n        match $act {\n",
+    );
+    for (_, ty, tr) in &types {
+        let arm = match tr {
+            Trait::Elementwise => "$elementwise",
+            Trait::Rowwise => "$rowwise",
+        };
+        writeln!(out, "            $crate::Activation::{ty}($k) => {arm},").unwrap();
     }
     out.push_str("        }\n    };\n}\n\n");
 
     out.push_str("/// Every registered activation, in file-name order.\npub(crate) static REGISTRY: &[crate::registry::Registered] = &[\n");
-    for k in &kernels {
+    for (_, ty, _) in &types {
         writeln!(
             out,
-            "    crate::registry::Registered {{ info: &<{0} as crate::Elementwise>::INFO, build: |v| Activation::{0}(<{0} as crate::Elementwise>::from_params(v)) }},",
-            k.ty
+            "    crate::registry::Registered {{ info: &<{ty} as crate::kernel::Kernel>::INFO, build: |v| Activation::{ty}(<{ty} as crate::kernel::Kernel>::from_params(v)) }},"
         )
         .unwrap();
     }
     out.push_str("];\n\n");
 
-    for k in &kernels {
+    for (_, ty, tr) in &types {
+        let tr_name = tr.name();
+        let kind = tr_name;
+        writeln!(
+            out,
+            "impl crate::kernel::Kernel for {ty} {{\n\
+             \x20   const INFO: crate::Info = <{ty} as crate::{tr_name}>::INFO;\n\
+             \x20   const KIND: crate::Kind = crate::Kind::{kind};\n\
+             \x20   fn from_params(values: &[crate::ParamValue]) -> Self {{\n        <{ty} as crate::{tr_name}>::from_params(values)\n    }}\n\
+             \x20   fn param(&self, index: usize) -> crate::ParamValue {{\n        <{ty} as crate::{tr_name}>::param(self, index)\n    }}\n\
+             \x20   fn validate(&self) -> Result<(), crate::Error> {{\n        <{ty} as crate::{tr_name}>::validate(self)\n    }}\n\
+             \x20   fn check_backward_from_output(&self) -> Result<(), &'static str> {{\n        <{ty} as crate::{tr_name}>::check_backward_from_output(self)\n    }}\n\
+             }}"
+        )
+        .unwrap();
         writeln!(
             out,
             "impl From<{0}> for Activation {{\n    fn from(k: {0}) -> Self {{\n        Activation::{0}(k)\n    }}\n}}\n\
              impl crate::ActivationFn for {0} {{\n    fn activation(&self) -> Activation {{\n        Activation::{0}(*self)\n    }}\n}}\n\
              impl core::fmt::Display for {0} {{\n    /// The spec string, which parses back to the same value.\n    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {{\n        crate::spec::write_spec(self, f)\n    }}\n}}\n\
              impl core::str::FromStr for {0} {{\n    type Err = crate::Error;\n    /// Parses a spec string naming this activation.\n    fn from_str(s: &str) -> Result<Self, crate::Error> {{\n        crate::spec::parse_typed::<{0}>(s)\n    }}\n}}\n",
-            k.ty
+            ty
         )
         .unwrap();
     }
@@ -121,32 +168,37 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     paths
 }
 
-/// Reads a kernel file and finds the type it registers.
+/// Reads a kernel file and finds the types it registers.
 fn read_kernel(path: &Path) -> Kernel {
     let text =
         fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let module = path.file_stem().unwrap().to_string_lossy().into_owned();
-    let marker = "impl Elementwise for ";
-    let ty = text
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix(marker))
-        .map(|rest| {
-            rest.chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect::<String>()
-        })
-        .filter(|ty| !ty.is_empty())
-        .unwrap_or_else(|| {
-            panic!(
-                "{}: every file directly under kernels/ must contain `impl Elementwise for <Type>` \
-                 (shared building blocks go in a subdirectory)",
-                path.display()
-            )
-        });
+    let mut types = Vec::new();
+    for line in text.lines() {
+        for tr in [Trait::Elementwise, Trait::Rowwise] {
+            let marker = format!("impl {} for ", tr.name());
+            if let Some(rest) = line.trim_start().strip_prefix(marker.as_str()) {
+                let ty: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !ty.is_empty() {
+                    types.push((ty, tr));
+                }
+            }
+        }
+    }
+    if types.is_empty() {
+        panic!(
+            "{}: every file directly under kernels/ must contain `impl Elementwise for <Type>` \
+             or `impl Rowwise for <Type>` (shared building blocks go in a subdirectory)",
+            path.display()
+        );
+    }
     Kernel {
         module,
         path: path.to_path_buf(),
-        ty,
+        types,
     }
 }
 

@@ -7,11 +7,13 @@
 //! the copy and every backend side by side in bytes per second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use simd_activations::{activations, Activation, Backend, Executor};
+use simd_activations::{activations, Activation, Backend, Executor, ParamValue};
 use std::hint::black_box;
 use std::time::Duration;
 
 const SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
+/// Row length for rowwise functions (elementwise ones ignore rows).
+const COLS: usize = 1024;
 
 fn inputs(n: usize) -> (Vec<f32>, Vec<f32>) {
     let x = (0..n)
@@ -62,12 +64,25 @@ fn bench(c: &mut Criterion) {
                 group.bench_function(BenchmarkId::new("copy", n), |b| {
                     b.iter(|| y.copy_from_slice(black_box(&x)))
                 });
+                // Rowwise functions (softmax, maxout) on rows of 1024;
+                // maxout's output is k times shorter.
+                let k = match act.param("k") {
+                    Some(ParamValue::Int(k)) => k as usize,
+                    _ => 1,
+                };
+                let out = n / k;
                 for (name, exec) in &execs {
                     group.bench_function(BenchmarkId::new(name, n), |b| {
                         if pass == "forward" {
-                            b.iter(|| exec.forward(act, black_box(&x), &mut y).unwrap())
+                            b.iter(|| {
+                                exec.forward_rows(act, black_box(&x), &mut y[..out], COLS)
+                                    .unwrap()
+                            })
                         } else {
-                            b.iter(|| exec.backward(act, black_box(&x), &dy, &mut dx).unwrap())
+                            b.iter(|| {
+                                exec.backward_rows(act, black_box(&x), &dy[..out], &mut dx, COLS)
+                                    .unwrap()
+                            })
                         }
                     });
                 }

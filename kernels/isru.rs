@@ -21,7 +21,7 @@ impl Default for Isru {
 }
 
 /// Validates ISRU-style `alpha` for kernel `K`.
-pub(crate) fn check_alpha<K: Elementwise>(alpha: f32) -> Result<(), Error> {
+pub(crate) fn check_alpha<K: Kernel>(alpha: f32) -> Result<(), Error> {
     check::<K>(
         alpha.is_finite() && alpha > 0.0,
         "alpha",

@@ -23,7 +23,9 @@ pub trait ActivationFn {
         self.activation().info()
     }
 
-    /// `y = f(x)`; `x` and `y` must have the same length.
+    /// `y = f(x)`; `x` and `y` must have the same length (for maxout, `y`
+    /// has `x.len() / k` elements; rowwise functions treat the buffer as one
+    /// row, see [`crate::Kind::Rowwise`]).
     fn forward(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
         Executor::global()?.forward(self, x, y)
     }
@@ -52,11 +54,54 @@ pub trait ActivationFn {
         Executor::global()?.backward_from_output(self, y, dy, dx)
     }
 
+    /// `y = f(x)` on a `[rows, cols]` buffer: softmax, log_softmax and
+    /// maxout apply to each row of `cols` elements (maxout's `y` has
+    /// `cols / k` per row); elementwise functions ignore the rows.
+    ///
+    /// ```
+    /// use simd_activations::{ActivationFn, Softmax};
+    /// let x = [0.0f32, 0.0, 1.0, 1.0, 1.0, 1.0];
+    /// let mut y = [0.0f32; 6];
+    /// Softmax::default().forward_rows(&x, &mut y, 2)?; // 3 rows of 2
+    /// assert_eq!(y, [0.5; 6]);
+    /// # Ok::<(), simd_activations::Error>(())
+    /// ```
+    fn forward_rows(&self, x: &[f32], y: &mut [f32], cols: usize) -> Result<(), Error> {
+        Executor::global()?.forward_rows(self, x, y, cols)
+    }
+
+    /// `x = f(x)` in place on rows of `cols` elements (not for maxout).
+    fn forward_rows_inplace(&self, x: &mut [f32], cols: usize) -> Result<(), Error> {
+        Executor::global()?.forward_rows_inplace(self, x, cols)
+    }
+
+    /// `dx` from `x` and `dy` on rows of `cols` input elements.
+    fn backward_rows(
+        &self,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        Executor::global()?.backward_rows(self, x, dy, dx, cols)
+    }
+
+    /// `dx` from `y` and `dy` on rows of `cols` input elements.
+    fn backward_from_output_rows(
+        &self,
+        y: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        Executor::global()?.backward_from_output_rows(self, y, dy, dx, cols)
+    }
+
     /// Whether [`ActivationFn::backward_from_output`] works for this
     /// activation with these parameters.
     fn supports_backward_from_output(&self) -> bool {
         with_kernel!(&self.activation(), k => {
-            crate::Elementwise::check_backward_from_output(k).is_ok()
+            crate::kernel::Kernel::check_backward_from_output(k).is_ok()
         })
     }
 }
@@ -71,6 +116,11 @@ impl Activation {
     /// Name, parameters and formulas of this activation.
     pub fn info(&self) -> &'static Info {
         with_kernel!(self, k => info_of(k))
+    }
+
+    /// Whether the function is elementwise or works on whole rows.
+    pub fn kind(&self) -> crate::Kind {
+        with_kernel!(self, k => kind_of(k))
     }
 
     /// The spec name, e.g. `leaky_relu`.
@@ -95,7 +145,7 @@ impl Activation {
     }
 }
 
-fn params_of<K: crate::Elementwise>(k: &K) -> Vec<(&'static Param, ParamValue)> {
+fn params_of<K: crate::kernel::Kernel>(k: &K) -> Vec<(&'static Param, ParamValue)> {
     K::INFO
         .params
         .iter()
@@ -104,11 +154,15 @@ fn params_of<K: crate::Elementwise>(k: &K) -> Vec<(&'static Param, ParamValue)> 
         .collect()
 }
 
-fn param_of<K: crate::Elementwise>(k: &K, name: &str) -> Option<ParamValue> {
+fn param_of<K: crate::kernel::Kernel>(k: &K, name: &str) -> Option<ParamValue> {
     let index = K::INFO.params.iter().position(|p| p.name == name)?;
     Some(k.param(index))
 }
 
-fn info_of<K: crate::Elementwise>(_: &K) -> &'static Info {
+fn info_of<K: crate::kernel::Kernel>(_: &K) -> &'static Info {
     &K::INFO
+}
+
+fn kind_of<K: crate::kernel::Kernel>(_: &K) -> crate::Kind {
+    K::KIND
 }

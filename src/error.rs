@@ -65,6 +65,14 @@ pub enum Error {
         /// The backends this CPU can run.
         supported: Vec<Backend>,
     },
+    /// The buffers do not have the shape the call needs: a row length that
+    /// does not divide the buffer, rows a grouped function cannot take
+    /// (maxout with `cols % k != 0`), an output of the wrong size, channel
+    /// counts that do not match the weights, ...
+    InvalidShape {
+        /// What is wrong, with the numbers.
+        reason: String,
+    },
     /// An execution option is out of range.
     InvalidOption {
         /// The option's name.
@@ -123,6 +131,7 @@ impl fmt::Display for Error {
                     names.join(", ")
                 )
             }
+            Error::InvalidShape { reason } => write!(f, "invalid shape: {reason}"),
             Error::InvalidOption {
                 option,
                 value,

@@ -2,7 +2,7 @@
 //! buffers into chunks.
 
 use crate::driver::ElementwisePass;
-use crate::kernel::{validate_all, Elementwise};
+use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::Token;
 use crate::pass::Pass;
 use crate::{Activation, ActivationFn, Backend, Error};
@@ -143,6 +143,19 @@ impl Executor {
         self.chunk_len
     }
 
+    /// The backend token, for the drivers of the typed and rowwise APIs.
+    pub(crate) fn token(&self) -> Token {
+        self.token
+    }
+
+    /// Whether a call over `len` elements is split across the current pool.
+    pub(crate) fn splits(&self, len: usize) -> bool {
+        self.parallel
+            && len >= self.min_parallel_len
+            && len > self.chunk_len
+            && rayon::current_num_threads() > 1
+    }
+
     /// `y = f(x)`.
     ///
     /// # Errors
@@ -153,7 +166,7 @@ impl Executor {
         x: &[f32],
         y: &mut [f32],
     ) -> Result<(), Error> {
-        self.run(act.activation(), Pass::Forward { x, y })
+        self.run(act.activation(), Pass::Forward { x, y }, None)
     }
 
     /// `x = f(x)`, in place.
@@ -165,7 +178,7 @@ impl Executor {
         act: &A,
         x: &mut [f32],
     ) -> Result<(), Error> {
-        self.run(act.activation(), Pass::ForwardInPlace { xy: x })
+        self.run(act.activation(), Pass::ForwardInPlace { xy: x }, None)
     }
 
     /// `dx = f'(x)·dy`, from the forward input.
@@ -179,7 +192,7 @@ impl Executor {
         dy: &[f32],
         dx: &mut [f32],
     ) -> Result<(), Error> {
-        self.run(act.activation(), Pass::Backward { x, dy, dx })
+        self.run(act.activation(), Pass::Backward { x, dy, dx }, None)
     }
 
     /// `dx` from the forward output `y` (so the input can be freed).
@@ -195,29 +208,108 @@ impl Executor {
         dy: &[f32],
         dx: &mut [f32],
     ) -> Result<(), Error> {
-        self.run(act.activation(), Pass::BackwardFromOutput { y, dy, dx })
+        self.run(
+            act.activation(),
+            Pass::BackwardFromOutput { y, dy, dx },
+            None,
+        )
     }
 
-    fn run(&self, act: Activation, pass: Pass<'_>) -> Result<(), Error> {
-        pass.check_lengths()?;
-        with_kernel!(&act, k => self.run_kernel(k, pass))
+    /// `y = f(x)` on a `[rows, cols]` buffer: row-wise functions (softmax,
+    /// log_softmax, maxout) apply to each row of `cols` elements;
+    /// elementwise ones ignore the rows. `y` has `rows × output_cols`
+    /// elements (`cols / k` for maxout, else `cols`).
+    ///
+    /// # Errors
+    /// If `cols` is 0 (with a non-empty `x`), `x.len()` is not a multiple
+    /// of `cols`, the function does not accept rows of `cols` (maxout:
+    /// `cols % k != 0`), a buffer has the wrong length, or the parameters
+    /// are invalid.
+    pub fn forward_rows<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &[f32],
+        y: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::Forward { x, y }, Some(cols))
     }
 
-    fn run_kernel<K: Elementwise>(&self, kernel: &K, pass: Pass<'_>) -> Result<(), Error> {
+    /// `x = f(x)` in place on rows of `cols` elements.
+    ///
+    /// # Errors
+    /// As [`Executor::forward_rows`], and for maxout (its output rows are
+    /// shorter than its input rows).
+    pub fn forward_rows_inplace<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::ForwardInPlace { xy: x }, Some(cols))
+    }
+
+    /// `dx` from the input `x` and the output gradient `dy`, rows of `cols`
+    /// input elements (`dy` has the output's shape).
+    ///
+    /// # Errors
+    /// As [`Executor::forward_rows`].
+    pub fn backward_rows<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        self.run(act.activation(), Pass::Backward { x, dy, dx }, Some(cols))
+    }
+
+    /// `dx` from the output `y` and `dy`, rows of `cols` input elements.
+    ///
+    /// # Errors
+    /// As [`Executor::forward_rows`] and [`Executor::backward_from_output`].
+    pub fn backward_from_output_rows<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        y: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        cols: usize,
+    ) -> Result<(), Error> {
+        self.run(
+            act.activation(),
+            Pass::BackwardFromOutput { y, dy, dx },
+            Some(cols),
+        )
+    }
+
+    /// Runs `pass`; `cols` is the row length of the `*_rows` methods (for
+    /// the 1-D methods, `None`: one row).
+    fn run(&self, act: Activation, pass: Pass<'_>, cols: Option<usize>) -> Result<(), Error> {
+        dispatch!(&act, k =>
+            elementwise: {
+                pass.check_lengths()?;
+                if let Some(cols) = cols {
+                    crate::rows::check_rows(k, pass.len(), cols)?;
+                }
+                self.run_kernel(k, pass)
+            },
+            rowwise: crate::rows::run(self, k, pass, cols),
+        )
+    }
+
+    fn run_kernel<K: Elementwise + Kernel>(&self, kernel: &K, pass: Pass<'_>) -> Result<(), Error> {
         validate_all(kernel)?;
         if let Pass::BackwardFromOutput { .. } = pass {
-            kernel.check_backward_from_output().map_err(|reason| {
+            Elementwise::check_backward_from_output(kernel).map_err(|reason| {
                 Error::BackwardFromOutputUnsupported {
                     activation: crate::spec::spec_string(kernel),
                     reason,
                 }
             })?;
         }
-        if self.parallel
-            && pass.len() >= self.min_parallel_len
-            && pass.len() > self.chunk_len
-            && rayon::current_num_threads() > 1
-        {
+        if self.splits(pass.len()) {
             split(self.token, kernel, pass, self.chunk_len);
         } else {
             self.token.vectorize(ElementwisePass { kernel, pass });

@@ -1,6 +1,7 @@
 //! What a kernel file under `kernels/` provides: the [`Elementwise`] trait
-//! and the metadata ([`Info`], [`Param`]) the registry, the spec parser, the
-//! docs and the tests read.
+//! (or, for functions of a whole row, the [`Rowwise`] trait) and the
+//! metadata ([`Info`], [`Param`]) the registry, the spec parser, the docs and
+//! the tests read.
 
 use crate::lanes::Lanes;
 use crate::Error;
@@ -12,6 +13,22 @@ pub enum Family {
     PiecewiseLinear,
     /// Built on exp, log, tanh, erf and friends.
     Transcendental,
+    /// SPEC.md's parametric, stochastic and grouped functions: prelu,
+    /// rrelu, noisy_relu, maxout, softmax, log_softmax.
+    Parametric,
+}
+
+/// How a registered kernel maps inputs to outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Each output element depends on the input element at the same index
+    /// only ([`Elementwise`]).
+    Elementwise,
+    /// Each output row depends on the whole input row ([`Rowwise`]:
+    /// softmax, log_softmax, maxout). The slice methods of
+    /// [`crate::ActivationFn`] treat the whole buffer as one row; the
+    /// `*_rows` methods take the row length.
+    Rowwise,
 }
 
 /// The type of a parameter's value.
@@ -21,6 +38,8 @@ pub enum ParamKind {
     Float,
     /// One of a fixed set of unquoted names, e.g. `none` or `tanh`.
     Choice(&'static [&'static str]),
+    /// An integer (written without a decimal point), e.g. `k=2`, `dim=-1`.
+    Int,
 }
 
 /// A parameter's value.
@@ -30,13 +49,17 @@ pub enum ParamValue {
     Float(f32),
     /// One of the parameter's choices.
     Choice(&'static str),
+    /// An integer.
+    Int(i32),
 }
 
 impl ParamValue {
-    /// The number; 0 for a choice (kernels only ask floats of float params).
+    /// The number (an integer converted); 0 for a choice (kernels only ask
+    /// floats of float params).
     pub fn float(self) -> f32 {
         match self {
             ParamValue::Float(v) => v,
+            ParamValue::Int(v) => v as f32,
             ParamValue::Choice(_) => 0.0,
         }
     }
@@ -45,7 +68,16 @@ impl ParamValue {
     pub fn choice(self) -> &'static str {
         match self {
             ParamValue::Choice(c) => c,
-            ParamValue::Float(_) => "",
+            ParamValue::Float(_) | ParamValue::Int(_) => "",
+        }
+    }
+
+    /// The integer; 0 for anything else (kernels only ask integers of
+    /// integer params).
+    pub fn int(self) -> i32 {
+        match self {
+            ParamValue::Int(v) => v,
+            ParamValue::Float(_) | ParamValue::Choice(_) => 0,
         }
     }
 }
@@ -80,6 +112,16 @@ impl Param {
             name,
             kind: ParamKind::Float,
             default: None,
+            doc,
+        }
+    }
+
+    /// An integer parameter with a default.
+    pub const fn int(name: &'static str, default: i32, doc: &'static str) -> Param {
+        Param {
+            name,
+            kind: ParamKind::Int,
+            default: Some(ParamValue::Int(default)),
             doc,
         }
     }
@@ -214,8 +256,74 @@ pub trait Elementwise: Copy + core::fmt::Debug + PartialEq + Send + Sync + 'stat
     }
 }
 
+/// What every registered kernel has, whichever its [`Kind`]: the metadata,
+/// construction from parameter values and validation.
+///
+/// `build.rs` implements it for each kernel type by forwarding to the
+/// type's [`Elementwise`] or [`Rowwise`] impl; kernel files never implement
+/// it themselves.
+pub trait Kernel: Copy + core::fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// Name, parameters, formulas and examples.
+    const INFO: Info;
+    /// Which trait the kernel implements.
+    const KIND: Kind;
+    /// See [`Elementwise::from_params`].
+    fn from_params(values: &[ParamValue]) -> Self;
+    /// See [`Elementwise::param`].
+    fn param(&self, index: usize) -> ParamValue;
+    /// See [`Elementwise::validate`].
+    fn validate(&self) -> Result<(), Error>;
+    /// See [`Elementwise::check_backward_from_output`].
+    fn check_backward_from_output(&self) -> Result<(), &'static str>;
+}
+
+/// A function of a whole row (the last dimension of a `[rows, cols]`
+/// buffer): softmax, log_softmax, maxout.
+///
+/// Implementations live under `kernels/` next to the elementwise ones;
+/// `build.rs` finds each `impl Rowwise for T` and registers `T` the same way
+/// (spec name, `Activation` variant, dispatch). The metadata items mean what
+/// they mean for [`Elementwise`]; [`Rowwise::run`] does a whole call, with
+/// the lane math in the kernel file and the row and thread split in
+/// `src/rows.rs`.
+pub trait Rowwise: Copy + core::fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// Name, parameters, formulas and examples.
+    const INFO: Info;
+
+    /// Builds the kernel from parameter values in `INFO.params` order.
+    fn from_params(values: &[ParamValue]) -> Self;
+
+    /// The value of parameter `index`.
+    fn param(&self, index: usize) -> ParamValue;
+
+    /// Checks the parameters' rules.
+    fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Whether `backward_from_output` is valid; `Err(reason)` if not.
+    fn check_backward_from_output(&self) -> Result<(), &'static str> {
+        match Self::INFO.from_output {
+            FromOutput::Always | FromOutput::When(_) => Ok(()),
+            FromOutput::Never(why) => Err(why),
+        }
+    }
+
+    /// The length of an output row for input rows of `cols` elements, or
+    /// why such rows are not accepted.
+    fn output_cols(&self, cols: usize) -> Result<usize, String>;
+
+    /// Whether `forward_inplace` is possible (output rows as long as input
+    /// rows).
+    fn supports_inplace(&self) -> bool;
+
+    /// Runs one call; buffer lengths, shapes and parameters are already
+    /// checked.
+    fn run(&self, call: crate::rows::RowCall<'_>);
+}
+
 /// `Ok` if `ok`, else the error for `parameter` of activation `K` breaking `rule`.
-pub fn check<K: Elementwise>(
+pub fn check<K: Kernel>(
     ok: bool,
     parameter: &'static str,
     value: f32,
@@ -234,7 +342,7 @@ pub fn check<K: Elementwise>(
 }
 
 /// Rejects NaN in any float parameter of `k`.
-pub(crate) fn validate_all<K: Elementwise>(k: &K) -> Result<(), Error> {
+pub(crate) fn validate_all<K: Kernel>(k: &K) -> Result<(), Error> {
     for (i, p) in K::INFO.params.iter().enumerate() {
         if let ParamValue::Float(v) = k.param(i) {
             check::<K>(!v.is_nan(), p.name, v, "must not be NaN")?;
@@ -246,7 +354,8 @@ pub(crate) fn validate_all<K: Elementwise>(k: &K) -> Result<(), Error> {
 /// What kernel files import.
 pub mod prelude {
     pub use super::{
-        check, Accuracy, Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue,
+        check, Accuracy, Elementwise, Family, FromOutput, Info, Kernel, Param, ParamKind,
+        ParamValue, Rowwise,
     };
     pub use crate::lanes::Lanes;
     pub use crate::Error;

@@ -52,6 +52,7 @@ include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 mod activation;
 mod backend;
+mod channels;
 pub mod cpu;
 mod driver;
 mod error;
@@ -59,15 +60,24 @@ mod executor;
 pub mod kernel;
 pub mod lanes;
 mod pass;
+pub mod random;
+mod reduce;
 mod registry;
+pub mod rows;
 mod spec;
+mod training;
 
 pub use activation::ActivationFn;
 pub use backend::{Backend, BACKEND_ENV};
+pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
 pub use error::Error;
 pub use executor::{Executor, CHUNK_ALIGN, DEFAULT_CHUNK_LEN, DEFAULT_MIN_PARALLEL_LEN};
-pub use kernel::{Accuracy, Elementwise, Family, FromOutput, Info, Param, ParamKind, ParamValue};
+pub use kernel::{
+    Accuracy, Elementwise, Family, FromOutput, Info, Kernel, Kind, Param, ParamKind, ParamValue,
+    Rowwise,
+};
 pub use registry::activations;
+pub use training::{NoisyReluTraining, RreluTraining};
 
 /// The names most programs need: `use simd_activations::prelude::*;`.
 pub mod prelude {

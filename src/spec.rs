@@ -7,7 +7,7 @@
 //! defaults. Every mistake is an [`Error::Spec`] or
 //! [`Error::InvalidParameter`] that names the offending part.
 
-use crate::kernel::{validate_all, Elementwise, ParamKind, ParamValue};
+use crate::kernel::{validate_all, Kernel, ParamKind, ParamValue};
 use crate::registry::{self, Registered};
 use crate::{Activation, Error};
 use core::fmt;
@@ -42,7 +42,7 @@ impl fmt::Display for Activation {
 }
 
 /// Parses a spec that must name `K` (or an alias of it).
-pub(crate) fn parse_typed<K: Elementwise>(s: &str) -> Result<K, Error> {
+pub(crate) fn parse_typed<K: Kernel>(s: &str) -> Result<K, Error> {
     let parsed = Parsed::new(s)?;
     match registry::find(parsed.name) {
         Some(entry) if entry.info.name == K::INFO.name => {
@@ -58,7 +58,7 @@ pub(crate) fn parse_typed<K: Elementwise>(s: &str) -> Result<K, Error> {
 }
 
 /// Writes `k` as a spec: `name` or `name(key=value,...)`.
-pub(crate) fn write_spec<K: Elementwise>(k: &K, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub(crate) fn write_spec<K: Kernel>(k: &K, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str(K::INFO.name)?;
     for (i, p) in K::INFO.params.iter().enumerate() {
         f.write_str(if i == 0 { "(" } else { "," })?;
@@ -67,6 +67,7 @@ pub(crate) fn write_spec<K: Elementwise>(k: &K, f: &mut fmt::Formatter<'_>) -> f
             // with an exponent for very large or small values.
             ParamValue::Float(v) => write!(f, "{}={v:?}", p.name)?,
             ParamValue::Choice(c) => write!(f, "{}={c}", p.name)?,
+            ParamValue::Int(v) => write!(f, "{}={v}", p.name)?,
         }
     }
     if !K::INFO.params.is_empty() {
@@ -76,9 +77,9 @@ pub(crate) fn write_spec<K: Elementwise>(k: &K, f: &mut fmt::Formatter<'_>) -> f
 }
 
 /// `k` as a spec string.
-pub(crate) fn spec_string<K: Elementwise>(k: &K) -> String {
+pub(crate) fn spec_string<K: Kernel>(k: &K) -> String {
     struct Spec<'a, K>(&'a K);
-    impl<K: Elementwise> fmt::Display for Spec<'_, K> {
+    impl<K: Kernel> fmt::Display for Spec<'_, K> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             write_spec(self.0, f)
         }
@@ -197,6 +198,9 @@ impl<'a> Parsed<'a> {
             ParamKind::Float => parse_number(raw)
                 .map(ParamValue::Float)
                 .ok_or_else(|| self.error(raw, format!("{key} expects a number, found {raw:?}"))),
+            ParamKind::Int => parse_int(raw)
+                .map(ParamValue::Int)
+                .ok_or_else(|| self.error(raw, format!("{key} expects an integer, found {raw:?}"))),
             ParamKind::Choice(choices) => {
                 let bare = strip_quotes(raw);
                 choices
@@ -254,9 +258,43 @@ pub(crate) fn parse_number(raw: &str) -> Option<f32> {
     cleaned.parse::<f32>().ok()
 }
 
+/// An integer in Rust or Python syntax: optional sign, digits, underscores
+/// only between digits.
+pub(crate) fn parse_int(raw: &str) -> Option<i32> {
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    // Reuse the float rules for underscores, then demand an exact integer.
+    let v = parse_number(raw)?;
+    let i = raw.replace('_', "").parse::<i32>().ok()?;
+    (v == i as f32 || i.unsigned_abs() > 1 << 24).then_some(i)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::{parse_int, parse_number};
+
+    #[test]
+    fn integers() {
+        for (raw, want) in [("2", 2), ("-1", -1), ("+3", 3), ("1_000", 1000), ("0", 0)] {
+            assert_eq!(parse_int(raw), Some(want), "{raw}");
+        }
+        for bad in [
+            "",
+            "-",
+            "2.0",
+            "2.",
+            "1e3",
+            "_1",
+            "1_",
+            "x",
+            "0x10",
+            "99999999999",
+        ] {
+            assert_eq!(parse_int(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn numbers() {

@@ -51,7 +51,10 @@ fn run_against_reference(exec: &Executor, act: &Activation) {
         .collect();
     // Special gradients (inf, NaN, denormal) only where the kernels are
     // plain selects and products; elsewhere ordinary values.
-    let dy = if act.info().family == Family::PiecewiseLinear {
+    let dy = if matches!(
+        act.info().family,
+        Family::PiecewiseLinear | Family::Parametric
+    ) {
         gradients(x.len(), 7)
     } else {
         let mut rng = Rng::new(7);

@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::all_examples;
+use common::every_example;
 use simd_activations::*;
 
 #[test]
 fn every_example_round_trips_through_display() {
-    for act in all_examples() {
+    for act in every_example() {
         let printed = act.to_string();
         let again: Activation = printed.parse().unwrap_or_else(|e| panic!("{printed}: {e}"));
         assert_eq!(again, act, "{printed}");

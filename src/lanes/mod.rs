@@ -57,6 +57,10 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     const WIDTH: usize;
     /// Which [`Backend`] this is.
     const BACKEND: Backend;
+    /// The number of f64 lanes in [`Lanes::D`]: `WIDTH / 2`, and 1 for the
+    /// scalar backend (whose [`Lanes::widen`] puts its one lane in the low
+    /// half and 0 in the high half).
+    const D_LANES: usize;
 
     /// Runs `op` with this token inside the backend's `#[target_feature]`
     /// context, so its lane operations inline into vector instructions.
@@ -78,6 +82,17 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store(self, v: Self::F, d: &mut [f32]);
     /// Stores the first `d.len() < WIDTH` lanes into `d`.
     fn store_partial(self, v: Self::F, d: &mut [f32]);
+    /// The even and the odd lanes of the `2·WIDTH` lanes `a` then `b`:
+    /// `([c0, c2, ...], [c1, c3, ...])` with `c = a ‖ b` (for grouped
+    /// functions: `log2 k` rounds split `k` vectors into the `k` strided
+    /// ones).
+    fn deinterleave(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
+    /// Loads `s[0], s[stride], ..., s[(WIDTH-1)·stride]` (a gather with a
+    /// fixed stride, for grouped functions such as maxout).
+    ///
+    /// # Panics
+    /// If `s.len() <= (WIDTH-1)·stride`, or `stride·WIDTH` exceeds `i32::MAX`.
+    fn load_strided(self, s: &[f32], stride: usize) -> Self::F;
 
     /// `a + b`.
     fn add(self, a: Self::F, b: Self::F) -> Self::F;
@@ -148,6 +163,12 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn shl_i<const N: i32>(self, a: Self::I) -> Self::I;
     /// Arithmetic right shift of each i32 lane by `N` bits.
     fn shr_i<const N: i32>(self, a: Self::I) -> Self::I;
+    /// Logical right shift of each lane, as a u32, by `N` bits (zeros come
+    /// in at the top).
+    fn shr_u<const N: i32>(self, a: Self::I) -> Self::I;
+    /// Wrapping `a * b` on i32 lanes: the low 32 bits of the product (the
+    /// same bits for signed and unsigned operands).
+    fn mul_i(self, a: Self::I, b: Self::I) -> Self::I;
     /// Each f32 lane (which must hold an integer in i32 range) as i32.
     fn to_int(self, a: Self::F) -> Self::I;
     /// Each i32 lane converted to f32 (rounded to nearest).
@@ -168,6 +189,26 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn mul_d(self, a: Self::D, b: Self::D) -> Self::D;
     /// `a / b` on f64 lanes.
     fn div_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// `a * b + c` on f64 lanes, rounded once (fused) on every backend.
+    fn mul_add_d(self, a: Self::D, b: Self::D, c: Self::D) -> Self::D;
+    /// Loads the first [`Lanes::D_LANES`] elements of `s` into f64 lanes.
+    ///
+    /// # Panics
+    /// If `s.len() < D_LANES`.
+    fn load_d(self, s: &[f64]) -> Self::D;
+    /// Stores the [`Lanes::D_LANES`] f64 lanes of `v` into the first
+    /// `D_LANES` elements of `d`.
+    ///
+    /// # Panics
+    /// If `d.len() < D_LANES`.
+    fn store_d(self, v: Self::D, d: &mut [f64]);
+}
+
+/// The lane width of a token's backend (for macros that only have the
+/// token).
+#[inline(always)]
+pub(crate) fn width<L: Lanes>(_: L) -> usize {
+    L::WIDTH
 }
 
 /// A backend token of any kind, obtained once per [`crate::Executor`] after
@@ -219,6 +260,109 @@ impl Token {
             Token::Avx2(t) => t.vectorize(op),
             #[cfg(target_arch = "x86_64")]
             Token::Avx512(t) => t.vectorize(op),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the integer and strided operations on every lane of a backend
+    /// and returns the results lane by lane.
+    struct Probe<'a> {
+        a: &'a [i32],
+        b: &'a [i32],
+        strided: &'a [f32],
+    }
+
+    impl LaneOp for Probe<'_> {
+        type Output = Vec<(i32, i32, i32, f32, f64, f64, f32, f32)>;
+        #[inline(always)]
+        fn run<L: Lanes>(self, l: L) -> Self::Output {
+            let w = L::WIDTH;
+            let mut out = Vec::new();
+            for start in (0..self.a.len()).step_by(w) {
+                let as_int = |s: &[i32]| {
+                    let f: Vec<f32> = s[start..start + w]
+                        .iter()
+                        .map(|&v| f32::from_bits(v as u32))
+                        .collect();
+                    l.to_bits(l.load(&f))
+                };
+                let (a, b) = (as_int(self.a), as_int(self.b));
+                let mut mul = vec![0.0f32; w];
+                let mut shr = vec![0.0f32; w];
+                let mut shl = vec![0.0f32; w];
+                let mut gathered = vec![0.0f32; w];
+                let (mut even, mut odd) = (vec![0.0f32; w], vec![0.0f32; w]);
+                let (e, o) = l.deinterleave(
+                    l.load(&self.strided[2 * start..]),
+                    l.load(&self.strided[2 * start + w..]),
+                );
+                l.store(e, &mut even);
+                l.store(o, &mut odd);
+                l.store(l.bits_as_float(l.mul_i(a, b)), &mut mul);
+                l.store(l.bits_as_float(l.shr_u::<7>(a)), &mut shr);
+                l.store(l.bits_as_float(l.shl_i::<3>(b)), &mut shl);
+                l.store(l.load_strided(&self.strided[start * 3..], 3), &mut gathered);
+                // widen then store_d: the low half then (SIMD only) the high half.
+                let v = l.load(&self.strided[start..start + w]);
+                let (lo, hi) = l.widen(v);
+                let mut wide = vec![0.0f64; 2 * L::D_LANES];
+                l.store_d(lo, &mut wide[..L::D_LANES]);
+                l.store_d(hi, &mut wide[L::D_LANES..]);
+                for i in 0..w {
+                    let (dlo, dhi) = if w == 1 {
+                        (wide[0], self.strided[start] as f64)
+                    } else {
+                        (wide[i], self.strided[start + i] as f64)
+                    };
+                    out.push((
+                        mul[i].to_bits() as i32,
+                        shr[i].to_bits() as i32,
+                        shl[i].to_bits() as i32,
+                        gathered[i],
+                        dlo,
+                        dhi,
+                        even[i],
+                        odd[i],
+                    ));
+                }
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn integer_strided_and_f64_store_ops_agree_with_plain_rust() {
+        let mut state = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as i32
+        };
+        let n = 64;
+        let a: Vec<i32> = (0..n).map(|_| next()).collect();
+        let b: Vec<i32> = (0..n).map(|_| next()).collect();
+        let strided: Vec<f32> = (0..4 * n).map(|i| i as f32 * 0.5 - 3.0).collect();
+        for backend in Backend::supported() {
+            let token = Token::new(backend).unwrap();
+            let got = token.vectorize(Probe {
+                a: &a,
+                b: &b,
+                strided: &strided,
+            });
+            for (i, &(mul, shr, shl, gathered, dlo, dhi, even, odd)) in got.iter().enumerate() {
+                assert_eq!(even, strided[2 * i], "{backend} deinterleave even");
+                assert_eq!(odd, strided[2 * i + 1], "{backend} deinterleave odd");
+                assert_eq!(mul, a[i].wrapping_mul(b[i]), "{backend} mul_i lane {i}");
+                assert_eq!(shr, ((a[i] as u32) >> 7) as i32, "{backend} shr_u");
+                assert_eq!(shl, b[i] << 3, "{backend} shl_i");
+                assert_eq!(gathered, strided[3 * i], "{backend} load_strided");
+                assert_eq!(dlo, dhi, "{backend} store_d lane {i}");
+            }
         }
     }
 }

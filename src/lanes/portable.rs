@@ -13,7 +13,7 @@
 use super::{LaneOp, Lanes};
 use crate::Backend;
 use bytemuck::cast;
-use wide::{f32x8, f64x4, i32x8};
+use wide::{f32x8, f64x4, i32x8, u32x8};
 
 /// The portable backend's token (always available).
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,6 +67,7 @@ impl Lanes for Portable {
     type D = f64x4;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Portable;
+    const D_LANES: usize = 4;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -96,6 +97,20 @@ impl Lanes for Portable {
     fn store_partial(self, v: f32x8, d: &mut [f32]) {
         let n = d.len();
         d.copy_from_slice(&v.to_array()[..n]);
+    }
+    #[inline(always)]
+    fn deinterleave(self, a: f32x8, b: f32x8) -> (f32x8, f32x8) {
+        let (a, b) = (a.to_array(), b.to_array());
+        let c = |i: usize| if i < 8 { a[i] } else { b[i - 8] };
+        (
+            f32x8::new(core::array::from_fn(|i| c(2 * i))),
+            f32x8::new(core::array::from_fn(|i| c(2 * i + 1))),
+        )
+    }
+    #[inline(always)]
+    fn load_strided(self, s: &[f32], stride: usize) -> f32x8 {
+        let s = &s[..7 * stride + 1];
+        f32x8::new(core::array::from_fn(|i| s[i * stride]))
     }
 
     #[inline(always)]
@@ -234,6 +249,15 @@ impl Lanes for Portable {
         a >> N as u32
     }
     #[inline(always)]
+    fn shr_u<const N: i32>(self, a: i32x8) -> i32x8 {
+        cast(cast::<i32x8, u32x8>(a) >> N as u32)
+    }
+    #[inline(always)]
+    fn mul_i(self, a: i32x8, b: i32x8) -> i32x8 {
+        // wide's integer multiply wraps (pmulld, or its emulation on SSE2).
+        a * b
+    }
+    #[inline(always)]
     fn to_int(self, a: f32x8) -> i32x8 {
         a.trunc_int()
     }
@@ -284,6 +308,26 @@ impl Lanes for Portable {
     #[inline(always)]
     fn div_d(self, a: f64x4, b: f64x4) -> f64x4 {
         a / b
+    }
+    #[inline(always)]
+    fn mul_add_d(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
+        if HARDWARE_FMA {
+            a.mul_add(b, c)
+        } else {
+            // f64::mul_add is the correctly rounded fma (libm's where the
+            // target has no instruction): slow, but the same bits.
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            f64x4::new(core::array::from_fn(|i| a[i].mul_add(b[i], c[i])))
+        }
+    }
+    #[inline(always)]
+    fn load_d(self, s: &[f64]) -> f64x4 {
+        let lanes: [f64; 4] = s[..4].try_into().expect("slice of 4");
+        f64x4::new(lanes)
+    }
+    #[inline(always)]
+    fn store_d(self, v: f64x4, d: &mut [f64]) {
+        d[..4].copy_from_slice(&v.to_array());
     }
 }
 

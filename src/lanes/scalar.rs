@@ -60,6 +60,7 @@ impl Lanes for Scalar {
     type D = f64;
     const WIDTH: usize = 1;
     const BACKEND: Backend = Backend::Scalar;
+    const D_LANES: usize = 1;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -96,6 +97,14 @@ impl Lanes for Scalar {
         if let Some(slot) = d.first_mut() {
             *slot = v;
         }
+    }
+    #[inline(always)]
+    fn deinterleave(self, a: f32, b: f32) -> (f32, f32) {
+        (a, b)
+    }
+    #[inline(always)]
+    fn load_strided(self, s: &[f32], _stride: usize) -> f32 {
+        opaque(s[0])
     }
 
     #[inline(always)]
@@ -241,6 +250,14 @@ impl Lanes for Scalar {
         a >> N
     }
     #[inline(always)]
+    fn shr_u<const N: i32>(self, a: i32) -> i32 {
+        ((a as u32) >> N) as i32
+    }
+    #[inline(always)]
+    fn mul_i(self, a: i32, b: i32) -> i32 {
+        a.wrapping_mul(b)
+    }
+    #[inline(always)]
     fn to_int(self, a: f32) -> i32 {
         a as i32
     }
@@ -276,5 +293,17 @@ impl Lanes for Scalar {
     #[inline(always)]
     fn div_d(self, a: f64, b: f64) -> f64 {
         a / b
+    }
+    #[inline(always)]
+    fn mul_add_d(self, a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    #[inline(always)]
+    fn load_d(self, s: &[f64]) -> f64 {
+        s[0]
+    }
+    #[inline(always)]
+    fn store_d(self, v: f64, d: &mut [f64]) {
+        d[0] = v;
     }
 }

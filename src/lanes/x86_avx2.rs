@@ -48,6 +48,7 @@ impl Lanes for Avx2 {
     type D = __m256d;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Avx2;
+    const D_LANES: usize = 4;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -82,6 +83,33 @@ impl Lanes for Avx2 {
         assert!(d.len() >= 8);
         // SAFETY: 8 writable f32 checked above; unaligned store; AVX proven.
         unsafe { _mm256_storeu_ps(d.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn deinterleave(self, a: __m256, b: __m256) -> (__m256, __m256) {
+        // Within 128-bit halves: [a0 a2 b0 b2 | a4 a6 b4 b6], then the
+        // 64-bit pairs reordered 0, 2, 1, 3.
+        let even = cpu!(_mm256_shuffle_ps::<0b10_00_10_00>(a, b));
+        let odd = cpu!(_mm256_shuffle_ps::<0b11_01_11_01>(a, b));
+        cpu!((
+            _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+                even
+            ))),
+            _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(
+                odd
+            )))
+        ))
+    }
+    #[inline(always)]
+    fn load_strided(self, s: &[f32], stride: usize) -> __m256 {
+        assert!(s.len() > 7 * stride && stride <= (i32::MAX / 8) as usize);
+        let step = stride as i32;
+        let index = cpu!(_mm256_mullo_epi32(
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+            _mm256_set1_epi32(step)
+        ));
+        // SAFETY: the largest index, 7·stride, is in bounds (checked above,
+        // and small enough not to overflow i32); AVX2 proven by the token.
+        unsafe { _mm256_i32gather_ps::<4>(s.as_ptr(), index) }
     }
     #[inline(always)]
     fn store_partial(self, v: __m256, d: &mut [f32]) {
@@ -224,6 +252,14 @@ impl Lanes for Avx2 {
         cpu!(_mm256_srai_epi32::<N>(a))
     }
     #[inline(always)]
+    fn shr_u<const N: i32>(self, a: __m256i) -> __m256i {
+        cpu!(_mm256_srli_epi32::<N>(a))
+    }
+    #[inline(always)]
+    fn mul_i(self, a: __m256i, b: __m256i) -> __m256i {
+        cpu!(_mm256_mullo_epi32(a, b))
+    }
+    #[inline(always)]
     fn to_int(self, a: __m256) -> __m256i {
         cpu!(_mm256_cvttps_epi32(a))
     }
@@ -262,5 +298,21 @@ impl Lanes for Avx2 {
     #[inline(always)]
     fn div_d(self, a: __m256d, b: __m256d) -> __m256d {
         cpu!(_mm256_div_pd(a, b))
+    }
+    #[inline(always)]
+    fn mul_add_d(self, a: __m256d, b: __m256d, c: __m256d) -> __m256d {
+        cpu!(_mm256_fmadd_pd(a, b, c))
+    }
+    #[inline(always)]
+    fn load_d(self, s: &[f64]) -> __m256d {
+        assert!(s.len() >= 4);
+        // SAFETY: 4 readable f64 checked above; unaligned load; AVX proven.
+        unsafe { _mm256_loadu_pd(s.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store_d(self, v: __m256d, d: &mut [f64]) {
+        assert!(d.len() >= 4);
+        // SAFETY: 4 writable f64 checked above; unaligned store; AVX proven.
+        unsafe { _mm256_storeu_pd(d.as_mut_ptr(), v) }
     }
 }

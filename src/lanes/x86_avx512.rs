@@ -45,6 +45,7 @@ impl Lanes for Avx512 {
     type D = __m512d;
     const WIDTH: usize = 16;
     const BACKEND: Backend = Backend::Avx512;
+    const D_LANES: usize = 8;
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
@@ -78,6 +79,30 @@ impl Lanes for Avx512 {
         assert!(d.len() >= 16);
         // SAFETY: 16 writable f32 checked above; unaligned store.
         unsafe { _mm512_storeu_ps(d.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn deinterleave(self, a: __m512, b: __m512) -> (__m512, __m512) {
+        let even = cpu!(_mm512_setr_epi32(
+            0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+        ));
+        let odd = cpu!(_mm512_setr_epi32(
+            1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+        ));
+        cpu!((
+            _mm512_permutex2var_ps(a, even, b),
+            _mm512_permutex2var_ps(a, odd, b)
+        ))
+    }
+    #[inline(always)]
+    fn load_strided(self, s: &[f32], stride: usize) -> __m512 {
+        assert!(s.len() > 15 * stride && stride <= (i32::MAX / 16) as usize);
+        let index = cpu!(_mm512_mullo_epi32(
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+            _mm512_set1_epi32(stride as i32)
+        ));
+        // SAFETY: the largest index, 15·stride, is in bounds (checked above,
+        // and small enough not to overflow i32).
+        unsafe { _mm512_i32gather_ps::<4>(index, s.as_ptr()) }
     }
     #[inline(always)]
     fn store_partial(self, v: __m512, d: &mut [f32]) {
@@ -220,6 +245,14 @@ impl Lanes for Avx512 {
         cpu!(_mm512_srav_epi32(a, _mm512_set1_epi32(N)))
     }
     #[inline(always)]
+    fn shr_u<const N: i32>(self, a: __m512i) -> __m512i {
+        cpu!(_mm512_srlv_epi32(a, _mm512_set1_epi32(N)))
+    }
+    #[inline(always)]
+    fn mul_i(self, a: __m512i, b: __m512i) -> __m512i {
+        cpu!(_mm512_mullo_epi32(a, b))
+    }
+    #[inline(always)]
     fn to_int(self, a: __m512) -> __m512i {
         cpu!(_mm512_cvttps_epi32(a))
     }
@@ -261,5 +294,21 @@ impl Lanes for Avx512 {
     #[inline(always)]
     fn div_d(self, a: __m512d, b: __m512d) -> __m512d {
         cpu!(_mm512_div_pd(a, b))
+    }
+    #[inline(always)]
+    fn mul_add_d(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
+        cpu!(_mm512_fmadd_pd(a, b, c))
+    }
+    #[inline(always)]
+    fn load_d(self, s: &[f64]) -> __m512d {
+        assert!(s.len() >= 8);
+        // SAFETY: 8 readable f64 checked above; unaligned load.
+        unsafe { _mm512_loadu_pd(s.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store_d(self, v: __m512d, d: &mut [f64]) {
+        assert!(d.len() >= 8);
+        // SAFETY: 8 writable f64 checked above; unaligned store.
+        unsafe { _mm512_storeu_pd(d.as_mut_ptr(), v) }
     }
 }

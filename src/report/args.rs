@@ -1,6 +1,7 @@
 //! Command-line options of the report.
 
-use simd_activations::{activations, Activation, Backend};
+use simd_activations::{activations, Activation, Backend, Kind};
+use std::fmt;
 
 /// The passes the report can time.
 pub const PASSES: [&str; 4] = [
@@ -10,10 +11,59 @@ pub const PASSES: [&str; 4] = [
     "backward_from_output",
 ];
 
+/// Row length of rowwise activations when `[cols=N]` is not given.
+pub const DEFAULT_COLS: usize = 1024;
+
+/// One measured operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// An activation by spec; rowwise ones on rows of `cols` elements.
+    Spec { act: Activation, cols: usize },
+    /// prelu with one weight per channel, channels-first `[N, C, *]` (or
+    /// channels-last `[N, *, C]`), backward with the weight gradient.
+    PreluChannels { channels: usize, last: bool },
+    /// rrelu or noisy_relu in training mode (draws from a seed).
+    Training(Activation),
+}
+
+impl fmt::Display for Op {
+    /// The name the report prints, which `--ops` parses back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Spec { act, cols } if act.kind() == Kind::Rowwise => {
+                write!(f, "{act}[cols={cols}]")
+            }
+            Op::Spec { act, .. } => write!(f, "{act}"),
+            Op::PreluChannels { channels, last } => write!(
+                f,
+                "prelu[channels={channels}{}]",
+                if *last { ",last" } else { "" }
+            ),
+            Op::Training(act) => write!(f, "{act}[training]"),
+        }
+    }
+}
+
+/// The ops the report runs by default: every activation with its first
+/// example (rowwise ones on rows of 1024), per-channel prelu with its
+/// weight gradient, and rrelu in training mode.
+pub fn default_ops() -> Vec<Op> {
+    let mut ops: Vec<Op> = activations()
+        .map(|i| Op::Spec {
+            act: i.examples[0].parse().expect("examples parse"),
+            cols: DEFAULT_COLS,
+        })
+        .collect();
+    for extra in ["prelu[channels=64]", "rrelu[training]"] {
+        ops.push(parse_op(extra).expect("default ops parse"));
+    }
+    ops
+}
+
 /// What to measure and how to print it.
 #[derive(Debug)]
 pub struct Options {
-    pub ops: Vec<Activation>,
+    pub ops: Vec<Op>,
     pub sizes: Vec<usize>,
     pub threads: Vec<usize>,
     pub backends: Vec<Backend>,
@@ -29,8 +79,13 @@ Times every activation's forward and backward passes on every backend this
 CPU has, next to a plain memory copy of the same bytes.
 
 options:
-  --ops SPECS       comma-separated activations, e.g. relu,leaky_relu(negative_slope=0.2)
-                    (default: every activation with its first example parameters)
+  --ops SPECS       comma-separated activations, e.g. relu,leaky_relu(negative_slope=0.2),
+                    each optionally followed by [options]: softmax[cols=N] (rowwise functions
+                    on rows of N, default 1024), prelu[channels=C] or prelu[channels=C,last]
+                    (one weight per channel, backward with the weight gradient),
+                    rrelu[training] and noisy_relu[training] (random draws from a seed)
+                    (default: every activation with its first example parameters, and
+                    prelu[channels=64], rrelu[training])
   --sizes N,...     element counts; K and M suffixes allowed (default: 16K,16M)
   --threads T,...   thread counts; 1 times each backend serially, T > 1 times the
                     parallel path on the best backend in a pool of T threads
@@ -52,8 +107,8 @@ fn split_top_level(s: &str) -> Vec<&str> {
     let (mut depth, mut start) = (0i32, 0);
     for (i, c) in s.char_indices() {
         match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
             ',' if depth == 0 => {
                 parts.push(s[start..i].trim());
                 start = i + 1;
@@ -80,13 +135,65 @@ fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("--sizes: {s:?} is not a positive element count"))
 }
 
-/// An op given by name only takes its first example (so activations with
-/// required parameters still run); a full spec is parsed as given.
-fn parse_op(s: &str) -> Result<Activation, String> {
+/// An activation given by name only takes its first example (so
+/// activations with required parameters still run); a full spec is parsed
+/// as given.
+fn parse_activation(s: &str) -> Result<Activation, String> {
     if let Some(info) = activations().find(|i| i.name == s || i.aliases.contains(&s)) {
         return info.examples[0].parse().map_err(|e| format!("{e}"));
     }
     s.parse().map_err(|e| format!("--ops: {e}"))
+}
+
+/// An activation, optionally followed by `[options]` (see USAGE).
+pub fn parse_op(s: &str) -> Result<Op, String> {
+    let s = s.trim();
+    let (base, options) = match s.strip_suffix(']').and_then(|r| r.rsplit_once('[')) {
+        Some((base, options)) => (base.trim(), Some(options)),
+        None => (s, None),
+    };
+    let act = parse_activation(base)?;
+    let Some(options) = options else {
+        return Ok(Op::Spec {
+            act,
+            cols: DEFAULT_COLS,
+        });
+    };
+    let bad = |why: &str| format!("--ops: {s:?}: {why}");
+    let options: Vec<&str> = options.split(',').map(str::trim).collect();
+    match options.as_slice() {
+        ["training"] if matches!(act.name(), "rrelu" | "noisy_relu") => Ok(Op::Training(act)),
+        ["training"] => Err(bad("only rrelu and noisy_relu have a training mode")),
+        [channels, rest @ ..] if channels.starts_with("channels=") => {
+            if act.name() != "prelu" {
+                return Err(bad("only prelu has per-channel weights"));
+            }
+            let c = channels["channels=".len()..]
+                .parse::<usize>()
+                .ok()
+                .filter(|&c| c > 0)
+                .ok_or_else(|| bad("channels must be a positive count"))?;
+            match rest {
+                [] => Ok(Op::PreluChannels {
+                    channels: c,
+                    last: false,
+                }),
+                ["last"] => Ok(Op::PreluChannels {
+                    channels: c,
+                    last: true,
+                }),
+                _ => Err(bad("expected [channels=C] or [channels=C,last]")),
+            }
+        }
+        [cols] if cols.starts_with("cols=") => {
+            let cols = parse_size(&cols["cols=".len()..])
+                .map_err(|_| bad("cols must be a positive count"))?;
+            Ok(Op::Spec { act, cols })
+        }
+        _ => Err(bad(
+            "unknown options (expected training, channels=C[,last] or cols=N)",
+        )),
+    }
 }
 
 impl Options {
@@ -94,9 +201,7 @@ impl Options {
     /// runs when `--backends` is not given.
     pub fn parse(args: &[String], default_backends: Vec<Backend>) -> Result<Options, String> {
         let mut opts = Options {
-            ops: activations()
-                .map(|i| i.examples[0].parse().expect("examples parse"))
-                .collect(),
+            ops: default_ops(),
             sizes: vec![16 << 10, 16 << 20],
             threads: vec![
                 1,
@@ -202,7 +307,7 @@ pub fn accuracy_options(
             "--ops" => {
                 opts.ops = split_top_level(&value("--ops")?)
                     .into_iter()
-                    .map(parse_op)
+                    .map(parse_activation)
                     .collect::<Result<_, _>>()?;
             }
             "--backends" => opts.backends = parse_backends(&value("--backends")?)?,
@@ -273,6 +378,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(o.ops[0].to_string(), "threshold(threshold=0.5,value=-1.0)");
+        for op in [
+            "prelu[channels=8,last]",
+            "rrelu(lower=0.125,upper=0.33333334)[training]",
+            "softmax(dim=-1)[cols=100]",
+        ] {
+            let o = Options::parse(&args(&format!("--ops {op}")), vec![Backend::Scalar]).unwrap();
+            assert_eq!(o.ops[0].to_string(), op);
+        }
+        for bad in [
+            "relu[training]",
+            "prelu[channels=0]",
+            "softmax[cols=x]",
+            "relu[zap]",
+        ] {
+            assert!(parse_op(bad).is_err(), "{bad}");
+        }
         assert!(o.json && o.sizes == [4096]);
         assert!(Options::parse(&args("--ops nope"), vec![Backend::Scalar]).is_err());
         assert!(Options::parse(&args("--bogus"), vec![Backend::Scalar]).is_err());

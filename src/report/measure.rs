@@ -12,6 +12,10 @@ const BATCHES: usize = 5;
 const LONG_RUN: Duration = Duration::from_millis(10);
 /// Runs per large-buffer measurement after the warm-up; the fastest counts.
 const LONG_RUNS: usize = 3;
+/// A warm-up at least this long is followed by a single timed run (slow
+/// backends on 16M elements: a second run changes little but costs
+/// seconds of the report's time).
+const VERY_LONG_RUN: Duration = Duration::from_millis(250);
 
 /// Seconds per run of `f`: the fastest batch average (small buffers) or
 /// the fastest single run (large ones), after one warm-up run.
@@ -20,7 +24,8 @@ pub fn best_seconds(mut f: impl FnMut()) -> f64 {
     f();
     let warm = start.elapsed();
     if warm >= LONG_RUN {
-        return (0..LONG_RUNS)
+        let runs = if warm >= VERY_LONG_RUN { 1 } else { LONG_RUNS };
+        return (0..runs)
             .map(|_| {
                 let t = Instant::now();
                 f();

@@ -5,10 +5,13 @@ pub mod accuracy;
 pub mod args;
 mod measure;
 
-use args::{names, Options};
+use args::{names, Op, Options};
 use measure::{best_seconds, stream_2r1w, Buffers};
 use rayon::prelude::*;
-use simd_activations::{Activation, ActivationFn, Backend, Executor, Identity};
+use simd_activations::{
+    Activation, ActivationFn, Backend, Executor, Identity, Kind, Layout, NoisyRelu, ParamValue,
+    Prelu, Rrelu,
+};
 use std::collections::HashMap;
 
 /// One measured row.
@@ -29,7 +32,7 @@ impl Row {
         pass: &'static str,
         n: usize,
         threads: usize,
-        bytes_per_elem: usize,
+        bytes_per_elem: f64,
         secs: f64,
     ) -> Row {
         Row {
@@ -39,7 +42,7 @@ impl Row {
             n,
             threads,
             ns_per_elem: secs * 1e9 / n as f64,
-            gb_per_s: (bytes_per_elem * n) as f64 / secs / 1e9,
+            gb_per_s: bytes_per_elem * n as f64 / secs / 1e9,
         }
     }
 
@@ -58,10 +61,10 @@ impl Row {
 }
 
 /// Bytes a pass moves per element: read x, write y (8); read two, write one (12).
-fn bytes_per_elem(pass: &str) -> usize {
+fn bytes_per_elem(pass: &str) -> f64 {
     match pass {
-        "forward" | "forward_inplace" | "copy" => 8,
-        _ => 12,
+        "forward" | "forward_inplace" | "copy" => 8.0,
+        _ => 12.0,
     }
 }
 
@@ -97,7 +100,7 @@ impl Printer {
             return;
         }
         let ratio = |reference: f64| format!("{:.2}", row.gb_per_s / reference);
-        let vs_stream = if bytes_per_elem(row.pass) == 12 {
+        let vs_stream = if bytes_per_elem(row.pass) == 12.0 {
             ratio(self.stream)
         } else {
             String::new()
@@ -168,7 +171,7 @@ fn reference_rows(
     } else {
         ("memcpy", memcpy)
     };
-    let copy = Row::new(name, "copy", "copy", n, threads, 8, secs);
+    let copy = Row::new(name, "copy", "copy", n, threads, 8.0, secs);
     let secs = on_threads(pool, || {
         best_seconds(|| {
             if threads > 1 {
@@ -180,7 +183,7 @@ fn reference_rows(
             }
         })
     });
-    let stream = Row::new("loop", "stream_2r1w", "stream_2r1w", n, threads, 12, secs);
+    let stream = Row::new("loop", "stream_2r1w", "stream_2r1w", n, threads, 12.0, secs);
     (copy, stream)
 }
 
@@ -219,6 +222,183 @@ fn time_pass(
             .expect("validated op")
         })
     }))
+}
+
+/// Times one pass of a rowwise `act` on rows of `cols`: `(seconds, bytes
+/// per input element, elements)`.
+fn time_rows(
+    exec: &Executor,
+    act: &Activation,
+    cols: usize,
+    pass: &str,
+    buf: &mut Buffers,
+    pool: Option<&rayon::ThreadPool>,
+) -> Option<(f64, f64, usize)> {
+    let k = match act.param("k") {
+        Some(ParamValue::Int(k)) => k as usize,
+        _ => 1,
+    };
+    let n = buf.x.len();
+    let cols = (cols.min(n) / k * k).max(k);
+    let m = n / cols * cols;
+    if m == 0 {
+        return None;
+    }
+    let out = m / k;
+    let (x, y, dy, dx, scratch) = (
+        &buf.x[..m],
+        &mut buf.y[..out],
+        &buf.dy[..out],
+        &mut buf.dx[..m],
+        &mut buf.scratch[..m],
+    );
+    let ratio = 1.0 / k as f64;
+    let bytes = match pass {
+        "forward" => 4.0 + 4.0 * ratio,
+        "forward_inplace" => 8.0,
+        _ => 8.0 + 4.0 * ratio,
+    };
+    match pass {
+        "forward_inplace" => {
+            scratch.copy_from_slice(x);
+            exec.forward_rows_inplace(act, scratch, cols).ok()?;
+        }
+        "backward_from_output" => {
+            if !act.supports_backward_from_output() {
+                return None;
+            }
+            exec.forward_rows(act, x, y, cols).expect("forward");
+        }
+        _ => {}
+    }
+    let secs = on_threads(pool, || {
+        best_seconds(|| {
+            match pass {
+                "forward" => exec.forward_rows(act, x, y, cols),
+                "forward_inplace" => exec.forward_rows_inplace(act, scratch, cols),
+                "backward" => exec.backward_rows(act, x, dy, dx, cols),
+                _ => exec.backward_from_output_rows(act, y, dy, dx, cols),
+            }
+            .expect("validated op")
+        })
+    });
+    Some((secs, bytes, m))
+}
+
+/// Times one pass of `op` on `exec`: `(seconds, bytes per element,
+/// elements)`, or `None` if the pass is not defined for it.
+fn time_op(
+    exec: &Executor,
+    op: &Op,
+    pass: &str,
+    buf: &mut Buffers,
+    pool: Option<&rayon::ThreadPool>,
+) -> Option<(f64, f64, usize)> {
+    let n = buf.x.len();
+    match op {
+        Op::Spec { act, cols } if act.kind() == Kind::Rowwise => {
+            time_rows(exec, act, *cols, pass, buf, pool)
+        }
+        Op::Spec { act, .. } => {
+            time_pass(exec, act, pass, buf, pool).map(|s| (s, bytes_per_elem(pass), n))
+        }
+        Op::PreluChannels { channels, last } => {
+            let c = *channels;
+            let m = n / c * c;
+            if m == 0 || pass == "backward_from_output" {
+                return None;
+            }
+            let layout = if *last {
+                Layout::ChannelsLast { channels: c }
+            } else {
+                // Eight samples where the buffer allows: [8, C, m/(8C)].
+                let samples = if m >= 8 * c * 64 { 8 } else { 1 };
+                let m = m / (samples * c) * (samples * c);
+                Layout::ChannelsFirst {
+                    channels: c,
+                    inner: m / (samples * c),
+                }
+            };
+            let m = match layout {
+                Layout::ChannelsFirst { channels, inner } => {
+                    m / (channels * inner) * (channels * inner)
+                }
+                Layout::ChannelsLast { .. } => m,
+            };
+            let weights: Vec<f32> = (0..c).map(|i| 0.25 + 0.01 * i as f32).collect();
+            let prelu = Prelu::per_channel(&weights, layout)
+                .expect("valid")
+                .on(*exec);
+            let mut dw = vec![0.0f32; c];
+            let Buffers {
+                x,
+                y,
+                dy,
+                dx,
+                scratch,
+            } = buf;
+            let (x, y, dy, dx, scratch) = (
+                &x[..m],
+                &mut y[..m],
+                &dy[..m],
+                &mut dx[..m],
+                &mut scratch[..m],
+            );
+            if pass == "forward_inplace" {
+                scratch.copy_from_slice(x);
+            }
+            let secs = on_threads(pool, || {
+                best_seconds(|| {
+                    match pass {
+                        "forward" => prelu.forward(x, y),
+                        "forward_inplace" => prelu.forward_inplace(scratch),
+                        _ => prelu.backward(x, dy, dx, &mut dw),
+                    }
+                    .expect("validated op")
+                })
+            });
+            Some((secs, bytes_per_elem(pass), m))
+        }
+        Op::Training(act) => {
+            let Buffers {
+                x,
+                y,
+                dy,
+                dx,
+                scratch,
+            } = buf;
+            if pass == "forward_inplace" {
+                scratch.copy_from_slice(x);
+            }
+            let param = |name| act.param(name).map_or(0.0, |v| v.float());
+            let train = if act.name() == "rrelu" {
+                Training::Rrelu(
+                    Rrelu {
+                        lower: param("lower"),
+                        upper: param("upper"),
+                    }
+                    .training(42)
+                    .on(*exec),
+                )
+            } else {
+                Training::Noisy(NoisyRelu { std: param("std") }.training(42).on(*exec))
+            };
+            let (x, dy): (&[f32], &[f32]) = (x, dy);
+            if pass == "backward_from_output" {
+                train
+                    .run("forward", x, y, dy, dx, scratch)
+                    .expect("forward");
+            }
+            let secs = on_threads(pool, || {
+                best_seconds(|| {
+                    train
+                        .run(pass, x, y, dy, dx, scratch)
+                        .expect("validated op")
+                })
+            });
+            Some((secs, bytes_per_elem(pass), n))
+        }
+    }
 }
 
 /// Runs the report with `opts`.
@@ -273,22 +453,15 @@ pub fn run(opts: &Options) {
             } else {
                 vec![Executor::with_backend(best).expect("supported")]
             };
-            for act in &opts.ops {
-                let op = act.to_string();
+            for op in &opts.ops {
+                let label = op.to_string();
                 for &pass in &opts.passes {
                     for exec in &execs {
-                        let Some(secs) = time_pass(exec, act, pass, &mut buf, pool) else {
+                        let Some((secs, bytes, m)) = time_op(exec, op, pass, &mut buf, pool) else {
                             continue;
                         };
-                        let row = Row::new(
-                            exec.backend().name(),
-                            &op,
-                            pass,
-                            n,
-                            threads,
-                            bytes_per_elem(pass),
-                            secs,
-                        );
+                        let row =
+                            Row::new(exec.backend().name(), &label, pass, m, threads, bytes, secs);
                         printer.row(&row);
                     }
                 }
@@ -308,4 +481,34 @@ fn cpu_name() -> String {
                 .map(|(_, v)| v.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".to_string())
+}
+
+/// A training-mode activation of the report.
+enum Training {
+    Rrelu(simd_activations::RreluTraining),
+    Noisy(simd_activations::NoisyReluTraining),
+}
+
+impl Training {
+    /// Runs `pass` (for `backward_from_output`, `y` holds the forward).
+    fn run(
+        &self,
+        pass: &str,
+        x: &[f32],
+        y: &mut [f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        scratch: &mut [f32],
+    ) -> Result<(), simd_activations::Error> {
+        match (self, pass) {
+            (Training::Rrelu(t), "forward") => t.forward(x, y),
+            (Training::Rrelu(t), "forward_inplace") => t.forward_inplace(scratch),
+            (Training::Rrelu(t), "backward") => t.backward(x, dy, dx),
+            (Training::Rrelu(t), _) => t.backward_from_output(y, dy, dx),
+            (Training::Noisy(t), "forward") => t.forward(x, y),
+            (Training::Noisy(t), "forward_inplace") => t.forward_inplace(scratch),
+            (Training::Noisy(t), "backward") => t.backward(x, dy, dx),
+            (Training::Noisy(t), _) => t.backward_from_output(y, dy, dx),
+        }
+    }
 }

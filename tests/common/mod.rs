@@ -2,7 +2,7 @@
 //! and the executors for every backend this machine has.
 #![allow(dead_code)]
 
-use simd_activations::{Activation, Backend, Executor, ParamValue};
+use simd_activations::{Activation, Backend, Executor, Kind, ParamValue};
 
 /// A small deterministic generator (SplitMix64), so tests need no crate.
 pub struct Rng(u64);
@@ -48,14 +48,33 @@ pub fn executors() -> Vec<Executor> {
     all
 }
 
-/// Every example spec of every registered activation, parsed.
-pub fn all_examples() -> Vec<Activation> {
+/// Every example spec of every registered activation, parsed, whatever
+/// its kind.
+pub fn every_example() -> Vec<Activation> {
     simd_activations::activations()
         .flat_map(|info| info.examples.iter())
         .map(|spec| {
             spec.parse()
                 .unwrap_or_else(|e| panic!("example {spec}: {e}"))
         })
+        .collect()
+}
+
+/// Every example spec of every elementwise activation, parsed: what the
+/// elementwise tests (references per element, tails, chunking) iterate.
+/// Rowwise functions (softmax, log_softmax, maxout) have their own tests.
+pub fn all_examples() -> Vec<Activation> {
+    every_example()
+        .into_iter()
+        .filter(|a| a.kind() == Kind::Elementwise)
+        .collect()
+}
+
+/// Every example spec of every rowwise activation, parsed.
+pub fn rowwise_examples() -> Vec<Activation> {
+    every_example()
+        .into_iter()
+        .filter(|a| a.kind() == Kind::Rowwise)
         .collect()
 }
 
