@@ -1,17 +1,16 @@
 //! `sigmoid`: σ(x) = 1/(1 + e^-x).
 
 use super::math::exp::exp_parts2;
+use super::math::logistic::sigmoid;
 use super::math::poly::ldexp;
 use crate::kernel::prelude::*;
 
 /// Logistic sigmoid `σ(x) = 1/(1 + e^-x)`.
 ///
-/// With `e = e^-|x|` (never overflows): `1/(1+e)` for `x >= 0` and `e/(1+e)`
-/// for `x < 0`, with `e` and `1 + e` carried as unevaluated sums so only
-/// the final quotient rounds, and the power of two applied last so results
-/// down to the denormal range (x > -104) round once. Backward
-/// `dy·σ(x)·σ(-x) = dy·e/(1+e)²`, the same way; from the output
-/// `dy·y·(1-y)`.
+/// Forward as [`super::math::logistic`] computes it (within 1 ULP, down to
+/// the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²` with
+/// `e = e^-|x|` kept unrounded and its power of two applied last; from the
+/// output `dy·y·(1-y)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sigmoid;
 
@@ -38,22 +37,7 @@ impl Elementwise for Sigmoid {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let one = l.splat(1.0);
-        // e = e^-|x| = (ph + pl)·2^n, kept unrounded.
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = ldexp(l, ph, n);
-        // 1 + e exactly, as dh + dl (Fast2Sum: e <= 1).
-        let dh = l.add(one, e);
-        let dl = l.add(l.sub(one, dh), e);
-        // x >= 0: 1/(1+e); x < 0: e/(1+e) = ((ph + pl)/(1+e))·2^n, scaled
-        // last so denormal results round once.
-        let negative = l.lt(x, l.splat(0.0));
-        let (nh, nl) = (l.select(negative, ph, one), l.select(negative, pl, l.splat(0.0)));
-        // (nh + nl)/(dh + dl): a quotient, its exact remainder, one correction.
-        let q = l.div(nh, dh);
-        let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
-        let y = l.add(q, l.div(rem, dh));
-        l.select(negative, ldexp(l, y, n), y)
+        sigmoid(l, x)
     }
 
     #[inline(always)]

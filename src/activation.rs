@@ -85,10 +85,7 @@ impl Activation {
 
     /// The value of the parameter called `name`, if it has one.
     pub fn param(&self, name: &str) -> Option<ParamValue> {
-        self.params()
-            .into_iter()
-            .find(|(p, _)| p.name == name)
-            .map(|(_, v)| v)
+        with_kernel!(self, k => param_of(k, name))
     }
 
     /// Whether the function has a given form of backward-from-output at all
@@ -105,6 +102,11 @@ fn params_of<K: crate::Elementwise>(k: &K) -> Vec<(&'static Param, ParamValue)> 
         .enumerate()
         .map(|(i, p)| (p, k.param(i)))
         .collect()
+}
+
+fn param_of<K: crate::Elementwise>(k: &K, name: &str) -> Option<ParamValue> {
+    let index = K::INFO.params.iter().position(|p| p.name == name)?;
+    Some(k.param(index))
 }
 
 fn info_of<K: crate::Elementwise>(_: &K) -> &'static Info {

@@ -73,74 +73,69 @@ const UNROLL: usize = 4;
 /// `out[i] = f(a[i])`.
 #[inline(always)]
 fn map1<L: Lanes, F: Map1>(l: L, f: F, a: &[f32], out: &mut [f32]) {
-    let (w, n) = (L::WIDTH, out.len());
-    // Lets the compiler drop the bounds checks below.
-    let a = &a[..n];
-    let full = n - n % w;
-    let mut i = 0;
-    while i + UNROLL * w <= full {
-        for j in 0..UNROLL {
-            let at = i + j * w;
-            l.store(f.apply(l, l.load(&a[at..at + w])), &mut out[at..at + w]);
+    let w = L::WIDTH;
+    let mut a_blocks = a.chunks_exact(UNROLL * w);
+    let mut out_blocks = out.chunks_exact_mut(UNROLL * w);
+    for (a, out) in (&mut a_blocks).zip(&mut out_blocks) {
+        for (a, out) in a.chunks_exact(w).zip(out.chunks_exact_mut(w)) {
+            l.store(f.apply(l, l.load(a)), out);
         }
-        i += UNROLL * w;
     }
-    while i < full {
-        l.store(f.apply(l, l.load(&a[i..i + w])), &mut out[i..i + w]);
-        i += w;
+    let mut a_rest = a_blocks.remainder().chunks_exact(w);
+    let mut out_rest = out_blocks.into_remainder().chunks_exact_mut(w);
+    for (a, out) in (&mut a_rest).zip(&mut out_rest) {
+        l.store(f.apply(l, l.load(a)), out);
     }
-    if full < n {
-        l.store_partial(f.apply(l, l.load_partial(&a[full..])), &mut out[full..]);
+    let (a, out) = (a_rest.remainder(), out_rest.into_remainder());
+    if !out.is_empty() {
+        l.store_partial(f.apply(l, l.load_partial(a)), out);
     }
 }
 
 /// `a[i] = f(a[i])`.
 #[inline(always)]
 fn map1_inplace<L: Lanes, F: Map1>(l: L, f: F, a: &mut [f32]) {
-    let (w, n) = (L::WIDTH, a.len());
-    let full = n - n % w;
-    let mut i = 0;
-    while i + UNROLL * w <= full {
-        for j in 0..UNROLL {
-            let at = i + j * w;
-            let v = f.apply(l, l.load(&a[at..at + w]));
-            l.store(v, &mut a[at..at + w]);
+    let w = L::WIDTH;
+    let mut blocks = a.chunks_exact_mut(UNROLL * w);
+    for block in &mut blocks {
+        for v in block.chunks_exact_mut(w) {
+            let y = f.apply(l, l.load(v));
+            l.store(y, v);
         }
-        i += UNROLL * w;
     }
-    while i < full {
-        let v = f.apply(l, l.load(&a[i..i + w]));
-        l.store(v, &mut a[i..i + w]);
-        i += w;
+    let mut rest = blocks.into_remainder().chunks_exact_mut(w);
+    for v in &mut rest {
+        let y = f.apply(l, l.load(v));
+        l.store(y, v);
     }
-    if full < n {
-        let v = f.apply(l, l.load_partial(&a[full..]));
-        l.store_partial(v, &mut a[full..]);
+    let tail = rest.into_remainder();
+    if !tail.is_empty() {
+        let y = f.apply(l, l.load_partial(tail));
+        l.store_partial(y, tail);
     }
 }
 
 /// `out[i] = f(a[i], b[i])`.
 #[inline(always)]
 fn map2<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
-    let (w, n) = (L::WIDTH, out.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let full = n - n % w;
-    let mut i = 0;
-    while i + UNROLL * w <= full {
-        for j in 0..UNROLL {
-            let at = i + j * w;
-            let v = f.apply(l, l.load(&a[at..at + w]), l.load(&b[at..at + w]));
-            l.store(v, &mut out[at..at + w]);
+    let w = L::WIDTH;
+    let mut a_blocks = a.chunks_exact(UNROLL * w);
+    let mut b_blocks = b.chunks_exact(UNROLL * w);
+    let mut out_blocks = out.chunks_exact_mut(UNROLL * w);
+    for ((a, b), out) in (&mut a_blocks).zip(&mut b_blocks).zip(&mut out_blocks) {
+        let vectors = a.chunks_exact(w).zip(b.chunks_exact(w));
+        for ((a, b), out) in vectors.zip(out.chunks_exact_mut(w)) {
+            l.store(f.apply(l, l.load(a), l.load(b)), out);
         }
-        i += UNROLL * w;
     }
-    while i < full {
-        let v = f.apply(l, l.load(&a[i..i + w]), l.load(&b[i..i + w]));
-        l.store(v, &mut out[i..i + w]);
-        i += w;
+    let mut a_rest = a_blocks.remainder().chunks_exact(w);
+    let mut b_rest = b_blocks.remainder().chunks_exact(w);
+    let mut out_rest = out_blocks.into_remainder().chunks_exact_mut(w);
+    for ((a, b), out) in (&mut a_rest).zip(&mut b_rest).zip(&mut out_rest) {
+        l.store(f.apply(l, l.load(a), l.load(b)), out);
     }
-    if full < n {
-        let v = f.apply(l, l.load_partial(&a[full..]), l.load_partial(&b[full..]));
-        l.store_partial(v, &mut out[full..]);
+    let (a, b, out) = (a_rest.remainder(), b_rest.remainder(), out_rest.into_remainder());
+    if !out.is_empty() {
+        l.store_partial(f.apply(l, l.load_partial(a), l.load_partial(b)), out);
     }
 }

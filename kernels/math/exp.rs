@@ -46,16 +46,27 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
     l.mul_add(l.mul(r, r), horner(l, r, &Q), r)
 }
 
+/// The range [`exp_parts`] reduces exactly: wider than e^x's own
+/// ([-104, 88.7]) so that a product `v·e^x` scaled last still overflows or
+/// underflows only where the true value does (for `|v|` up to about 1e30),
+/// and narrow enough that `n` stays in [-246, 254], inside `ldexp`'s range.
+const PARTS_MIN: f32 = -170.0;
+const PARTS_MAX: f32 = 176.0;
+
+/// Clamps `x` to [`PARTS_MIN`, `PARTS_MAX`], keeping NaN (the second operand).
+#[inline(always)]
+fn clamp<L: Lanes>(l: L, x: L::F) -> L::F {
+    l.min(l.splat(PARTS_MAX), l.max(l.splat(PARTS_MIN), x))
+}
+
 /// `(p, n)` with `e^x = p·2^n`, `p` in [0.7, 1.42] and integral `n` in
-/// [-150, 128]: for callers that multiply before scaling, so a product with
-/// `e^x` is not first rounded to a denormal. Finish with
-/// [`super::poly::ldexp`].
+/// [-246, 254]: for callers that multiply before scaling, so a product with
+/// `e^x` is not first rounded to a denormal nor overflows early. Finish with
+/// [`super::poly::ldexp`]. Outside [-170, 176] the parts are those of the
+/// nearer end.
 #[inline(always)]
 pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
-    // Beyond these e^x is inf or rounds to 0; the clamps keep NaN (second
-    // operand) and keep n in ldexp's range.
-    let x = l.min(l.splat(89.0), l.max(l.splat(-104.0), x));
-    let (n, r) = reduce(l, x);
+    let (n, r) = reduce(l, clamp(l, x));
     (l.add(expm1_reduced(l, r), l.splat(1.0)), n)
 }
 
@@ -64,14 +75,25 @@ pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
 /// callers that need e^x to better than its own rounding.
 #[inline(always)]
 pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
-    let x = l.min(l.splat(89.0), l.max(l.splat(-104.0), x));
-    let (n, r) = reduce(l, x);
+    let (n, r) = reduce(l, clamp(l, x));
     let m = expm1_reduced(l, r);
     let one = l.splat(1.0);
     // Fast2Sum: |m| < 1, so hi + lo is exactly 1 + m.
     let hi = l.add(one, m);
     let lo = l.sub(m, l.sub(hi, one));
     (hi, lo, n)
+}
+
+/// [`exp_parts2`] of an argument given as an unevaluated sum `x + dx`
+/// (`|dx|` a rounding error of `x`): `e^(x+dx) = (hi + lo)·2^n`, using
+/// `e^dx = 1 + dx`.
+#[inline(always)]
+pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
+    let (hi, lo, n) = exp_parts2(l, x);
+    // Outside the clamp range the parts do not depend on x (nor on dx).
+    let inside = l.and_mask(l.ge(x, l.splat(PARTS_MIN)), l.le(x, l.splat(PARTS_MAX)));
+    let dx = l.select(inside, dx, l.splat(0.0));
+    (hi, l.mul_add(hi, dx, lo), n)
 }
 
 /// `e^x`.

@@ -23,6 +23,14 @@ const R: [f32; 4] = [0.666_666_7, 0.399_988_92, 0.286_602, 0.208_817_14];
 /// `ln(1 + u)`, accurate also for small `|u|`.
 #[inline(always)]
 pub fn log1p<L: Lanes>(l: L, u: L::F) -> L::F {
+    log1p_pair(l, u).0
+}
+
+/// `ln(1 + u)` as `(y, e)`: the rounded result and (for finite results) an
+/// estimate of its rounding error, `y + e` accurate to about 2^-30
+/// relative, for callers that go on computing with it.
+#[inline(always)]
+pub fn log1p_pair<L: Lanes>(l: L, u: L::F) -> (L::F, L::F) {
     let one = l.splat(1.0);
     let t = l.add(u, one);
     // Shift the exponent boundary to √2/2 so m lands in [√2/2, √2).
@@ -45,14 +53,21 @@ pub fn log1p<L: Lanes>(l: L, u: L::F) -> L::F {
     let z = l.mul(s, s);
     let r = l.mul(z, horner(l, z, &R));
     let hfsq = l.mul(l.splat(0.5), l.mul(f, f));
-    let low = l.mul_add(k, l.splat(LN2_LO), c);
-    let tail = l.mul_add(s, l.add(hfsq, r), low);
-    let y = l.mul_add(k, l.splat(LN2_HI), l.sub(f, l.sub(hfsq, tail)));
+    // k·ln2 + f - f²/2 + s·(f²/2 + R): the large part k·LN2_HI + f is exact
+    // for k in {0, 1} (both on a 2^-24 grid, below 1); the rest is small.
+    let hi = l.mul_add(k, l.splat(LN2_HI), f);
+    let tail = l.mul_add(s, l.add(hfsq, r), l.neg(hfsq));
+    let lo = l.add(tail, l.mul_add(k, l.splat(LN2_LO), c));
+    let y = l.add(hi, lo);
+    // Fast2Sum: |hi| >= |lo|.
+    let e = l.add(l.sub(hi, y), lo);
 
     // -1 -> -inf, below -1 -> NaN, +inf -> +inf; NaN passes through `y`'s
     // arithmetic, and 0 keeps its sign.
     let y = l.select(l.eq(t, l.splat(0.0)), l.splat(f32::NEG_INFINITY), y);
     let y = l.select(l.lt(t, l.splat(0.0)), l.splat(f32::NAN), y);
     let y = l.select(l.eq(u, l.splat(f32::INFINITY)), u, y);
-    l.select(l.eq(u, l.splat(0.0)), u, y)
+    let y = l.select(l.eq(u, l.splat(0.0)), u, y);
+    let finite = l.lt(l.abs(y), l.splat(f32::INFINITY));
+    (y, l.select(finite, e, l.splat(0.0)))
 }

@@ -35,3 +35,24 @@ pub fn ldexp<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
     let factor = |k| l.bits_as_float(l.shl_i::<23>(l.add_i(k, l.splat_i(127))));
     l.mul(l.mul(v, factor(high)), factor(low))
 }
+
+/// `v·2^n` for integral `n` in [-246, 254] and `v` of magnitude about 1,
+/// rounded once like [`ldexp`], but as one multiply when every lane's
+/// `n >= -125` (no lane can round to a denormal): only vectors with a lane
+/// in the far tail take the two-step path.
+#[inline(always)]
+pub fn scale_by_pow2<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
+    let tail = l.or_mask(l.lt(n, l.splat(-125.0)), l.gt(n, l.splat(127.0)));
+    if l.any(tail) {
+        ldexp(l, v, n)
+    } else {
+        l.mul(v, pow2i(l, n))
+    }
+}
+
+/// About `1/d` for `d` in [1, 2], within 6% (the minimax line): enough for
+/// a correction term a few ULPs in size, without a second division.
+#[inline(always)]
+pub fn rough_reciprocal<L: Lanes>(l: L, d: L::F) -> L::F {
+    l.mul_add(l.splat(-8.0 / 17.0), d, l.splat(24.0 / 17.0))
+}

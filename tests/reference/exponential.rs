@@ -26,6 +26,7 @@ pub fn forward(act: &Activation, x: f64) -> Option<f64> {
                 softplus1(beta * x) / beta
             }
         }
+        "silu" if x == f64::NEG_INFINITY => -0.0,
         "silu" => x * sigma(x),
         "elu" => {
             if x > 0.0 {
@@ -56,14 +57,18 @@ pub fn forward(act: &Activation, x: f64) -> Option<f64> {
                 x / (1.0 + x.abs())
             }
         }
+        "isru" if x.is_infinite() => x.signum() / p("alpha").sqrt(),
         "isru" => x / (1.0 + p("alpha") * x * x).sqrt(),
         "isrlu" => {
             if x >= 0.0 {
                 x
+            } else if x.is_infinite() {
+                -1.0 / p("alpha").sqrt()
             } else {
                 x / (1.0 + p("alpha") * x * x).sqrt()
             }
         }
+        "bent_identity" if x.is_infinite() => x,
         "bent_identity" => x + x * x / (2.0 * ((x * x + 1.0).sqrt() + 1.0)),
         "gaussian" => (-x * x).exp(),
         "soft_exponential" => {
@@ -93,6 +98,7 @@ pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
                 dy * sigma(beta * x)
             }
         }
+        "silu" if x.is_infinite() => dy * if x > 0.0 { 1.0 } else { 0.0 },
         "silu" => dy * sigma(x) * (1.0 + x * sigma(-x)),
         "elu" => {
             if x <= 0.0 {
@@ -124,12 +130,17 @@ pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
                 dy * (1.0 + p("alpha") * x * x).sqrt().recip().powi(3)
             }
         }
+        "bent_identity" if x.is_infinite() => dy * if x > 0.0 { 1.5 } else { 0.5 },
         "bent_identity" => dy * (x / (2.0 * (x * x + 1.0).sqrt()) + 1.0),
+        "gaussian" if x.is_infinite() => dy * 0.0,
         "gaussian" => dy * -2.0 * x * (-x * x).exp(),
         "soft_exponential" => {
             let alpha = p("alpha");
-            if alpha < 0.0 {
-                dy / (1.0 - alpha * (alpha + x))
+            let w = 1.0 - alpha * (alpha + x);
+            if alpha < 0.0 && w < 0.0 {
+                f64::NAN
+            } else if alpha < 0.0 {
+                dy / w
             } else if alpha == 0.0 {
                 dy
             } else {

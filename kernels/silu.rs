@@ -1,0 +1,96 @@
+//! `silu` (swish): x·σ(x).
+
+use super::math::exp::exp_parts2;
+use super::math::poly::ldexp;
+use crate::kernel::prelude::*;
+
+/// The root x0 = -1 - W(1/e) of `1 + x + e^x`, where silu' changes sign,
+/// as three f32 parts (about 72 bits).
+const ROOT: [f32; 3] = [-1.278_464_6, 1.297_928_3e-8, 1.125_746_6e-16];
+/// `e^x0 = -1 - x0`, as an unevaluated f32 sum.
+const E_ROOT: (f32, f32) = (0.278_464_56, -1.297_928_3e-8);
+
+/// SiLU / swish `x·σ(x)`.
+///
+/// `x >= 0`: `x/(1 + e)` with `e = e^-x`; `x < 0`: `x·e/(1 + e)` with
+/// `e = e^x`; `e` and `1 + e` are unevaluated sums and the power of two of
+/// `e` is applied last, so the quotient rounds once, also for denormal
+/// results (down to x ≈ -107). Backward `dy·σ(x)·(1 + x·σ(-x))`, which is
+/// `dy·(1 + e + x·e)/(1+e)²` for `x >= 0` and `dy·e·N/(1+e)²` with
+/// `N = 1 + x + e^x` for `x < 0`; N vanishes at x0 ≈ -1.2785, so it is
+/// computed as `(x - x0) + e^x0·expm1(x - x0)` (same-signed terms, x0 to
+/// 72 bits), which keeps its relative accuracy at the root. Not monotonic:
+/// no backward from the output.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Silu;
+
+impl Elementwise for Silu {
+    const INFO: Info = Info {
+        name: "silu",
+        aliases: &["swish"],
+        family: Family::Transcendental,
+        forward: "x·σ(x)",
+        backward: "dy·σ(x)(1 + x(1 - σ(x)))",
+        params: &[],
+        from_output: FromOutput::Never("silu has a minimum at x ≈ -1.28, so y does not determine x"),
+        accuracy: Accuracy::ulps(2, 4),
+        examples: &["silu"],
+    };
+
+    fn from_params(_: &[ParamValue]) -> Self {
+        Silu
+    }
+
+    fn param(&self, index: usize) -> ParamValue {
+        unreachable!("silu has no parameter {index}")
+    }
+
+    #[inline(always)]
+    fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        let (one, zero) = (l.splat(1.0), l.splat(0.0));
+        let negative = l.lt(x, zero);
+        // e = e^-|x| = (ph + pl)·2^n; 1 + e = dh + dl exactly.
+        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let e = ldexp(l, ph, n);
+        let dh = l.add(one, e);
+        let dl = l.add(l.sub(one, dh), e);
+        // Numerator: x (x >= 0) or x·(ph + pl) (x < 0, unscaled), as nh + nl.
+        let xh = l.mul(x, ph);
+        let xl = l.mul_add(x, pl, l.mul_add(x, ph, l.neg(xh)));
+        let nh = l.select(negative, xh, x);
+        let nl = l.select(negative, xl, zero);
+        let q = l.div(nh, dh);
+        let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
+        let y = l.add(q, l.div(rem, dh));
+        let y = l.select(negative, ldexp(l, y, n), y);
+        // Far right silu(x) = x to f32 precision (also +inf); far left it
+        // rounds to -0 (also -inf).
+        let y = l.select(l.gt(x, l.splat(20.0)), x, y);
+        l.select(l.lt(x, l.splat(-120.0)), l.splat(-0.0), y)
+    }
+
+    #[inline(always)]
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
+        let (one, zero) = (l.splat(1.0), l.splat(0.0));
+        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let e = ldexp(l, ph, n);
+        // (1 + e)² = e·(e + 2) + 1, rounded once.
+        let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
+
+        // x >= 0: dy·(1 + e + x·e)/(1+e)², all terms positive.
+        let capped = l.min(l.splat(1e30), x);
+        let right = l.div(l.mul(dy, l.mul_add(capped, e, l.add(one, e))), d2);
+
+        // x < 0: dy·e·N/(1+e)², N = d + e^x0·expm1(d), d = x - x0.
+        let d = l.sub(l.sub(l.sub(x, l.splat(ROOT[0])), l.splat(ROOT[1])), l.splat(ROOT[2]));
+        let (qh, ql, m) = exp_parts2(l, d);
+        // expm1(d) = (qh·2^m - 1) + ql·2^m; exact where m = 0 (small d).
+        let em1 = l.add(l.sub(ldexp(l, qh, m), one), ldexp(l, ql, m));
+        let big_n = l.mul_add(l.splat(E_ROOT.0), em1, l.mul_add(l.splat(E_ROOT.1), em1, d));
+        let a = l.mul(dy, big_n);
+        let left = ldexp(l, l.div(l.mul_add(a, ph, l.mul(a, pl)), d2), n);
+        let left = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), left);
+
+        l.select(l.lt(x, zero), left, right)
+    }
+}
