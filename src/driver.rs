@@ -134,7 +134,11 @@ fn map2<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
     for ((a, b), out) in (&mut a_rest).zip(&mut b_rest).zip(&mut out_rest) {
         l.store(f.apply(l, l.load(a), l.load(b)), out);
     }
-    let (a, b, out) = (a_rest.remainder(), b_rest.remainder(), out_rest.into_remainder());
+    let (a, b, out) = (
+        a_rest.remainder(),
+        b_rest.remainder(),
+        out_rest.into_remainder(),
+    );
     if !out.is_empty() {
         l.store_partial(f.apply(l, l.load_partial(a), l.load_partial(b)), out);
     }

@@ -56,7 +56,10 @@ fn backward_matches_finite_differences_of_the_forward_reference() {
             let fd = (f(x + h) - f(x - h)) / (2.0 * h);
             if fd.is_nan() {
                 // Outside the function's domain: no derivative either.
-                assert!(g.is_nan(), "{act}: backward at x={x} is {g} where f is undefined");
+                assert!(
+                    g.is_nan(),
+                    "{act}: backward at x={x} is {g} where f is undefined"
+                );
                 continue;
             }
             let tolerance = 1e-5 * fd.abs().max(1.0);
