@@ -153,3 +153,50 @@ fn arctan_near_its_limits() {
     xs.extend([f32::MAX, f32::MIN, f32::INFINITY, f32::NEG_INFINITY]);
     check("arctan", &xs);
 }
+
+#[test]
+fn special_values_exactly() {
+    let (nan, inf) = (f32::NAN, f32::INFINITY);
+    let half_pi = core::f32::consts::FRAC_PI_2;
+    // (activation, x, forward, backward with dy = 1), compared bit for bit
+    // (any NaN matches NaN).
+    let cases: &[(&str, f32, f32, f32)] = &[
+        ("sinusoid", 0.0, 0.0, 1.0),
+        ("sinusoid", -0.0, -0.0, 1.0),
+        ("sinusoid", 1e-45, 1e-45, 1.0),
+        ("sinusoid", inf, nan, nan),
+        ("sinusoid", -inf, nan, nan),
+        ("sinusoid", nan, nan, nan),
+        ("sinc", 0.0, 1.0, 0.0),
+        ("sinc", 1e-45, 1.0, -0.0),
+        ("sinc", inf, 0.0, 0.0),
+        ("sinc", -inf, 0.0, 0.0),
+        ("sinc", nan, nan, nan),
+        ("arctan", 0.0, 0.0, 1.0),
+        ("arctan", -0.0, -0.0, 1.0),
+        ("arctan", inf, half_pi, 0.0),
+        ("arctan", -inf, -half_pi, 0.0),
+        ("arctan", f32::MAX, half_pi, 0.0),
+        ("arctan", nan, nan, nan),
+    ];
+    let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+    for exec in executors() {
+        for &(name, x, want_y, want_dx) in cases {
+            let act: Activation = name.parse().unwrap();
+            let (mut y, mut dx) = ([0.0], [0.0]);
+            exec.forward(&act, &[x], &mut y).unwrap();
+            exec.backward(&act, &[x], &[1.0], &mut dx).unwrap();
+            let b = exec.backend();
+            assert!(
+                same(y[0], want_y),
+                "{name}({x:e}) = {:e} on {b}, want {want_y:e}",
+                y[0]
+            );
+            assert!(
+                same(dx[0], want_dx),
+                "{name}'({x:e}) = {:e} on {b}, want {want_dx:e}",
+                dx[0]
+            );
+        }
+    }
+}
