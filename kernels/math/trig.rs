@@ -276,9 +276,7 @@ pub fn sin<L: Lanes>(l: L, x: L::F) -> L::F {
 pub fn reduce_f64<L: Lanes>(l: L, x: L::F, red: &Reduced<L>) -> (L::D, L::D) {
     // From x itself (not from the f32 r), so this does not wait for the
     // f32 reduction's chain of fused multiply-adds.
-    let (x0, x1) = l.widen(x);
-    let (n0, n1) = l.widen(red.n);
-    let (r0, r1) = (reduce_half_f64(l, x0, n0), reduce_half_f64(l, x1, n1));
+    let (r0, r1) = reduce_fast_f64(l, x, red.n);
     if l.any(red.slow) {
         // Slow lanes: r + r_lo from the slow path (their n is only a
         // quadrant, so n = 0 here).
@@ -293,6 +291,15 @@ pub fn reduce_f64<L: Lanes>(l: L, x: L::F, red: &Reduced<L>) -> (L::D, L::D) {
     } else {
         (r0, r1)
     }
+}
+
+/// `x - n·π/2` in f64 lanes (low half, high half) for integral `|n| < 2^17`
+/// (the lanes of [`reduce`]'s fast path).
+#[inline(always)]
+pub fn reduce_fast_f64<L: Lanes>(l: L, x: L::F, n: L::F) -> (L::D, L::D) {
+    let (x0, x1) = l.widen(x);
+    let (n0, n1) = l.widen(n);
+    (reduce_half_f64(l, x0, n0), reduce_half_f64(l, x1, n1))
 }
 
 /// `x - n·π/2` in f64 lanes, for `|n| < 2^17`. (A function, not a
