@@ -1,7 +1,7 @@
 //! `elu`: x > 0 ? x : α(e^x - 1).
 
 use super::math::exp::{exp_parts2, expm1};
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Exponential linear unit: `x > 0 ? x : α·(e^x - 1)` with `expm1`, so it
@@ -67,7 +67,7 @@ impl Elementwise for Elu {
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (ph, pl, n) = exp_parts2(l, x);
         let a = l.mul(dy, l.splat(self.alpha));
-        let grad = ldexp(l, l.mul_add(a, ph, l.mul(a, pl)), n);
+        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), n);
         l.select(l.le(x, l.splat(0.0)), grad, dy)
     }
 

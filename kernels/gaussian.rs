@@ -1,7 +1,7 @@
 //! `gaussian`: e^(-x²).
 
 use super::math::exp::exp_parts2_of_sum;
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Gaussian `e^(-x²)`.
@@ -47,7 +47,7 @@ impl Elementwise for Gaussian {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let (ph, pl, n) = Self::parts(l, x);
-        let y = ldexp(l, l.add(ph, pl), n);
+        let y = scale_by_pow2(l, l.add(ph, pl), n);
         // Past 11, e^(-x²) < 2^-150 (and x² may overflow).
         l.select(l.gt(l.abs(x), l.splat(11.0)), l.splat(0.0), y)
     }
@@ -56,7 +56,7 @@ impl Elementwise for Gaussian {
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (ph, pl, n) = Self::parts(l, x);
         let a = l.mul(l.mul(x, l.splat(-2.0)), dy);
-        let grad = ldexp(l, l.mul_add(a, ph, l.mul(a, pl)), n);
+        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), n);
         l.select(l.gt(l.abs(x), l.splat(11.0)), l.mul(dy, l.splat(0.0)), grad)
     }
 }

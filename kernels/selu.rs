@@ -2,7 +2,7 @@
 
 use super::math::exp::{exp_parts2, expm1};
 use super::math::exact::times_pair;
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// `scale` = 1.0507009873554804934193349852946, as an unevaluated f32 sum.
@@ -55,7 +55,7 @@ impl Elementwise for Selu {
         let da = l.mul_add(dy, l.splat(SCALE_ALPHA.0), l.neg(a));
         let da = l.mul_add(dy, l.splat(SCALE_ALPHA.1), da);
         let low = l.mul_add(a, pl, l.mul(da, ph));
-        let grad = ldexp(l, l.mul_add(a, ph, low), n);
+        let grad = scale_by_pow2(l, l.mul_add(a, ph, low), n);
         l.select(l.le(x, l.splat(0.0)), grad, times_pair(l, SCALE, dy))
     }
 

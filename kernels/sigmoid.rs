@@ -2,7 +2,7 @@
 
 use super::math::exp::exp_parts2;
 use super::math::logistic::sigmoid;
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Logistic sigmoid `σ(x) = 1/(1 + e^-x)`.
@@ -44,14 +44,14 @@ impl Elementwise for Sigmoid {
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let one = l.splat(1.0);
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = ldexp(l, ph, n);
+        let e = scale_by_pow2(l, ph, n);
         // (1 + e)² = e·(e + 2) + 1, rounded once.
         let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
         // dy·e/(1+e)² with e = ((ph + pl)/2)·2^(n+1) applied last: halving
         // keeps dy·e finite for |dy| up to f32::MAX.
         let half_dy = l.mul(dy, l.splat(0.5));
         let num = l.mul_add(half_dy, ph, l.mul(half_dy, pl));
-        ldexp(l, l.div(num, d2), l.add(n, one))
+        scale_by_pow2(l, l.div(num, d2), l.add(n, one))
     }
 
     #[inline(always)]

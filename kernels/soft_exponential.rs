@@ -3,7 +3,7 @@
 use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p;
 use super::math::exact::{two_product, two_sum};
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Soft exponential (Godfrey & Gashler 2015), interpolating between the
@@ -115,8 +115,8 @@ impl Elementwise for SoftExponential {
             // (e^(αx) + (α² - 1))/α: both terms >= 0, no cancellation.
             let k = pair((a * a - 1.0) / a);
             let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-            let e = ldexp(l, l.div(ph, alpha), n);
-            let e_lo = ldexp(l, l.div(pl, alpha), n);
+            let e = scale_by_pow2(l, l.div(ph, alpha), n);
+            let e_lo = scale_by_pow2(l, l.div(pl, alpha), n);
             let y = l.add(e, l.add(l.splat(k.0), l.add(l.splat(k.1), e_lo)));
             return l.select(l.eq(e, l.splat(f32::INFINITY)), e, y);
         }
@@ -134,7 +134,7 @@ impl Elementwise for SoftExponential {
         let moderate = l.mul_add(l.splat(c.0), m, l.mul(l.splat(c.1), m));
         // Large d: c·e^d scaled last (finite wherever the result is).
         let (ph, pl, n) = exp_parts2_of_sum(l, d, dd);
-        let big = ldexp(l, l.mul(l.add(ph, pl), l.splat(c.0)), n);
+        let big = scale_by_pow2(l, l.mul(l.add(ph, pl), l.splat(c.0)), n);
         l.select(l.gt(d, l.splat(20.0)), big, moderate)
     }
 
@@ -152,7 +152,7 @@ impl Elementwise for SoftExponential {
         }
         let (z, dz) = self.scaled(l, x);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        ldexp(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+        scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
     }
 
     #[inline(always)]
@@ -162,6 +162,6 @@ impl Elementwise for SoftExponential {
         }
         let (z, dz) = self.scaled(l, y);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        ldexp(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+        scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
     }
 }

@@ -9,7 +9,7 @@
 //! accuracy`, see README): [`exp`] and [`expm1`] are within 1 ULP of the
 //! correctly rounded result, denormal results included. NaN propagates.
 
-use super::poly::{horner, ldexp, pow2i};
+use super::poly::{horner, pow2i, scale_by_pow2};
 use crate::kernel::prelude::*;
 
 const LOG2_E: f32 = core::f32::consts::LOG2_E;
@@ -62,7 +62,7 @@ fn clamp<L: Lanes>(l: L, x: L::F) -> L::F {
 /// `(p, n)` with `e^x = p·2^n`, `p` in [0.7, 1.42] and integral `n` in
 /// [-246, 254]: for callers that multiply before scaling, so a product with
 /// `e^x` is not first rounded to a denormal nor overflows early. Finish with
-/// [`super::poly::ldexp`]. Outside [-170, 176] the parts are those of the
+/// [`super::poly::scale_by_pow2`]. Outside [-170, 176] the parts are those of the
 /// nearer end.
 #[inline(always)]
 pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
@@ -100,7 +100,7 @@ pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F
 #[inline(always)]
 pub fn exp<L: Lanes>(l: L, x: L::F) -> L::F {
     let (p, n) = exp_parts(l, x);
-    ldexp(l, p, n)
+    scale_by_pow2(l, p, n)
 }
 
 /// `e^x - 1`, accurate also for small `|x|` (where `exp(x) - 1` cancels).

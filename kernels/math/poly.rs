@@ -36,13 +36,12 @@ pub fn ldexp<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
     l.mul(l.mul(v, factor(high)), factor(low))
 }
 
-/// `v·2^n` for integral `n` in [-246, 254] and `v` of magnitude about 1,
-/// rounded once like [`ldexp`], but as one multiply when every lane's
-/// `n >= -125` (no lane can round to a denormal): only vectors with a lane
-/// in the far tail take the two-step path.
+/// `v·2^n` for integral `n` in [-246, 254], rounded once like [`ldexp`] (so
+/// the same bits), but as one multiply when every lane's `2^n` is a normal
+/// f32: only vectors with a lane in the far tails take the two-step path.
 #[inline(always)]
 pub fn scale_by_pow2<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
-    let tail = l.or_mask(l.lt(n, l.splat(-125.0)), l.gt(n, l.splat(127.0)));
+    let tail = l.or_mask(l.lt(n, l.splat(-126.0)), l.gt(n, l.splat(127.0)));
     if l.any(tail) {
         ldexp(l, v, n)
     } else {

@@ -13,6 +13,8 @@ pub struct Options {
     pub backends: Vec<Backend>,
     pub exhaustive: bool,
     pub per_binade: usize,
+    /// Also print a Markdown summary table (the README's accuracy table).
+    pub markdown: bool,
 }
 
 /// Bit patterns per parallel work item of the exhaustive sweep.
@@ -50,6 +52,7 @@ pub fn run(opts: &Options) -> bool {
         "beyond"
     );
     let mut all_ok = true;
+    let mut summary = Vec::new();
     for act in &opts.ops {
         let started = Instant::now();
         let stats = if opts.exhaustive {
@@ -74,6 +77,7 @@ pub fn run(opts: &Options) -> bool {
                 print_row(&act.to_string(), exec.backend(), s);
             }
         }
+        summary.push(markdown_row(act, &stats));
         eprintln!("{act}: {:.1} s", started.elapsed().as_secs_f64());
     }
     println!(
@@ -84,7 +88,46 @@ pub fn run(opts: &Options) -> bool {
             "SOME BOUNDS FAIL (rows marked FAIL)"
         }
     );
+    if opts.markdown {
+        let names: Vec<&str> = opts.backends.iter().map(|b| b.name()).collect();
+        println!("\n| activation | forward max / bound | backward max / bound | from y max / bound | results over bound |");
+        println!("|---|---|---|---|---|");
+        for row in &summary {
+            println!("{row}");
+        }
+        println!(
+            "\n(maximum over the backends {}; ULPs of the correctly rounded result)",
+            names.join(", ")
+        );
+    }
     all_ok
+}
+
+/// One Markdown row: the largest error per pass kind over all backends.
+fn markdown_row(act: &Activation, stats: &[Vec<Stats>]) -> String {
+    let worst = |passes: &[usize]| -> Option<(u64, u64)> {
+        let mut found: Option<(u64, u64)> = None;
+        for per_pass in stats {
+            for &p in passes {
+                if let Some(s) = per_pass.get(p) {
+                    let m = found.map_or(0, |(m, _)| m);
+                    found = Some((m.max(s.max_ulps), s.target));
+                }
+            }
+        }
+        found
+    };
+    let cell = |w: Option<(u64, u64)>| match w {
+        Some((m, t)) => format!("{m} / {t}"),
+        None => "-".to_string(),
+    };
+    let over: u64 = stats.iter().flatten().map(|s| s.over).sum();
+    format!(
+        "| `{act}` | {} | {} | {} | {over} |",
+        cell(worst(&[0])),
+        cell(worst(&[1, 2])),
+        cell(worst(&[3, 4]))
+    )
 }
 
 fn merge(mut a: Vec<Vec<Stats>>, b: Vec<Vec<Stats>>) -> Vec<Vec<Stats>> {

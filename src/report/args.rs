@@ -23,7 +23,7 @@ pub struct Options {
 
 pub const USAGE: &str = "\
 usage: simd-activations [options]
-       simd-activations accuracy [--ops SPECS] [--backends B,...] [--exhaustive] [--per-binade N]
+       simd-activations accuracy [--ops SPECS] [--backends B,...] [--exhaustive] [--per-binade N] [--markdown]
 
 Times every activation's forward and backward passes on every backend this
 CPU has, next to a plain memory copy of the same bytes.
@@ -187,6 +187,7 @@ pub fn accuracy_options(
         backends: default_backends,
         exhaustive: false,
         per_binade: 256,
+        markdown: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -197,6 +198,7 @@ pub fn accuracy_options(
         };
         match flag.as_str() {
             "--exhaustive" => opts.exhaustive = true,
+            "--markdown" => opts.markdown = true,
             "--ops" => {
                 opts.ops = split_top_level(&value("--ops")?)
                     .into_iter()
