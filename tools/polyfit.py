@@ -11,7 +11,8 @@ The kernels' accuracy is not taken from this estimate: it is measured over
 every f32 input by `cargo run --release -- accuracy --exhaustive`.
 
 Usage (needs `pip install mpmath`):
-    tools/polyfit.py exp        # and the other names in FITS below
+    tools/polyfit.py expm1_core   # and the other names in FITS below
+    tools/polyfit.py constants    # the split constants of kernels/math/trig.rs
     tools/polyfit.py --list
 """
 
@@ -27,6 +28,11 @@ def f32(v):
     import struct
 
     return mp.mpf(struct.unpack("f", struct.pack("f", float(v)))[0])
+
+
+def f64(v):
+    """Round an mpf to the nearest float64, as an mpf."""
+    return mp.mpf(float(v))
 
 
 def minimax(f, lo, hi, first, step, count, relative=True, fixed=(), points=400, iterations=60):
@@ -72,20 +78,22 @@ def max_error(f, lo, hi, powers, coeffs, relative, samples=5000):
     return worst
 
 
-def fit_f32(f, lo, hi, first, step, count, relative=True, fixed=()):
-    """Minimax, then round to f32 coefficient by coefficient, refitting the rest."""
+def fit_f32(f, lo, hi, first, step, count, relative=True, fixed=(), rounding=f32):
+    """Minimax, then round to f32 (or `rounding`) coefficient by coefficient,
+    refitting the rest."""
     fixed = list(fixed)
     while len(fixed) < count:
         coeffs, _ = minimax(f, lo, hi, first, step, count, relative, fixed)
-        fixed.append(f32(coeffs[len(fixed)]))
+        fixed.append(rounding(coeffs[len(fixed)]))
     powers = [first + i * step for i in range(count)]
     return fixed, max_error(f, mp.mpf(lo), mp.mpf(hi), powers, fixed, relative)
 
 
-def show(name, coeffs, worst, first, step):
-    print(f"// {name}: terms x^{first}, x^{first + step}, ...; max error {float(worst):.3e} = {float(worst * 2**24):.4f} * 2^-24")
+def show(name, coeffs, worst, first, step, double=False):
+    unit, bits, digits, suffix = ("2^-53", 53, 18, "f64") if double else ("2^-24", 24, 10, "f32")
+    print(f"// {name}: terms x^{first}, x^{first + step}, ...; max error {float(worst):.3e} = {float(worst * 2**bits):.4f} * {unit}")
     for i, c in enumerate(coeffs):
-        print(f"    {mp.nstr(c, 10, min_fixed=-20, max_fixed=20)}_f32, // x^{first + i * step}  ({float(c)!r})")
+        print(f"    {mp.nstr(c, digits, min_fixed=-20, max_fixed=20)}_{suffix}, // x^{first + i * step}  ({float(c)!r})")
 
 
 LN2 = mp.log(2)
@@ -105,18 +113,86 @@ FITS = {
         mp.mpf("1e-12"), mp.mpf("0.0295"), 0, 1, 4, True,
         "(2 atanh(s) - 2s)/(s z) as a polynomial in z = s^2",
     ),
+    # The entries below take an options dict before the description: `fixed`
+    # (leading coefficients given, not fitted) and `double` (round to f64).
+    # sin r = r + r^3 S(r^2) on |r| <= 0.8 (pi/4 plus what an f32 quadrant
+    # estimate can leave); the fitted x^3.. coefficients are S's.
+    "sin_core": (
+        mp.sin, mp.mpf("1e-4"), mp.mpf("0.8"), 1, 2, 4, True, {"fixed": (1,)},
+        "sin r = r + r^3 S(r^2) on |r| <= 0.8 (f32)",
+    ),
+    # cos r = 1 - r^2/2 + r^4 C(r^2) on |r| <= 0.8.
+    "cos_core": (
+        mp.cos, 0, mp.mpf("0.8"), 0, 2, 5, True, {"fixed": (1, mp.mpf(-0.5))},
+        "cos r = 1 - r^2/2 + r^4 C(r^2) on |r| <= 0.8 (f32)",
+    ),
+    # atan t = t + t^3 A(t^2) on [0, 1].
+    "atan_core": (
+        mp.atan, mp.mpf("1e-4"), 1, 1, 2, 9, True, {"fixed": (1,)},
+        "atan t = t + t^3 A(t^2) on [0, 1] (f32)",
+    ),
+    # (sin r - r)/r^3 and (cos r - 1)/r^2 as polynomials in r^2, relative, in
+    # f64: sinc's gradient subtracts x cos x and sin x, so it needs sin and
+    # cos (and sin r - r, cos r - 1) to near f64 precision.
+    "sin_core_f64": (
+        lambda r: (mp.sin(r) - r) / r**3, mp.mpf("1e-4"), mp.mpf("0.8"), 0, 2, 6, True, {"double": True},
+        "(sin r - r)/r^3 on |r| <= 0.8 as a polynomial in r^2 (f64)",
+    ),
+    "cos_core_f64": (
+        lambda r: (mp.cos(r) - 1) / r**2, mp.mpf("1e-4"), mp.mpf("0.8"), 0, 2, 6, True, {"double": True},
+        "(cos r - 1)/r^2 on |r| <= 0.8 as a polynomial in r^2 (f64)",
+    ),
 }
+
+
+def constants():
+    """The split constants of kernels/math/trig.rs: pi/2 in three f32 parts
+    (for the FMA reduction), in two 36-bit f64 parts and a third (for the
+    f64 reduction), and the bits of 2/pi (for the reduction of huge |x|)."""
+    mp.mp.dps = 100
+    pio2 = mp.pi / 2
+    p1 = f32(pio2)
+    p2 = f32(pio2 - p1)
+    p3 = f32(pio2 - p1 - p2)
+    for name, v in (("PIO2_1", p1), ("PIO2_2", p2), ("PIO2_3", p3)):
+        import struct
+
+        print(f"{name}: f32::from_bits(0x{struct.unpack('I', struct.pack('f', float(v)))[0]:08X})  ({float(v)!r})")
+
+    def top_bits(v, bits):
+        e = mp.floor(mp.log(abs(v), 2))
+        q = mp.mpf(2) ** (e - bits + 1)
+        return mp.nint(v / q) * q
+
+    c1 = top_bits(pio2, 36)
+    c2 = top_bits(pio2 - c1, 36)
+    c3 = f64(pio2 - c1 - c2)
+    for name, v in (("PIO2_1D", c1), ("PIO2_2D", c2), ("PIO2_3D", c3)):
+        print(f"{name}: {float(v).hex()}  ({float(v)!r})")
+    bits = int(mp.floor(2 / mp.pi * mp.mpf(2) ** 256))
+    words = [(bits >> (256 - 64 * (i + 1))) & ((1 << 64) - 1) for i in range(4)]
+    print("2/pi, bits 1..256:", ", ".join(f"0x{w:016X}" for w in words))
 
 
 def main():
     if len(sys.argv) < 2 or sys.argv[1] == "--list":
         for name, spec in FITS.items():
             print(f"{name}: {spec[-1]}")
+        print("constants: the pi/2 splits and 2/pi bits of trig.rs")
         return
     for name in sys.argv[1:]:
-        f, lo, hi, first, step, count, relative, _ = FITS[name]
-        coeffs, worst = fit_f32(f, lo, hi, first, step, count, relative)
-        show(name, coeffs, worst, first, step)
+        if name == "constants":
+            constants()
+            continue
+        f, lo, hi, first, step, count, relative = FITS[name][:7]
+        opts = FITS[name][7] if len(FITS[name]) == 9 else {}
+        double = opts.get("double", False)
+        if double:
+            mp.mp.dps = 45
+        coeffs, worst = fit_f32(
+            f, lo, hi, first, step, count, relative, opts.get("fixed", ()), f64 if double else f32
+        )
+        show(name, coeffs, worst, first, step, double)
 
 
 if __name__ == "__main__":
