@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 mod exponential;
+mod hyperbolic;
 mod piecewise;
 pub mod sweep;
 
@@ -31,18 +32,23 @@ pub fn choice(act: &Activation, name: &str) -> &'static str {
 
 /// `f(x)` in f64, or `None` if no file knows the activation.
 pub fn forward(act: &Activation, x: f64) -> Option<f64> {
-    piecewise::forward(act, x).or_else(|| exponential::forward(act, x))
+    piecewise::forward(act, x)
+        .or_else(|| exponential::forward(act, x))
+        .or_else(|| hyperbolic::forward(act, x))
 }
 
 /// `f'(x)·dy` in f64, with SPEC.md's kink conventions.
 pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
-    piecewise::backward(act, x, dy).or_else(|| exponential::backward(act, x, dy))
+    piecewise::backward(act, x, dy)
+        .or_else(|| exponential::backward(act, x, dy))
+        .or_else(|| hyperbolic::backward(act, x, dy))
 }
 
 /// The gradient from the output `y` (an f32 forward result) in f64.
 pub fn backward_from_output(act: &Activation, y: f64, dy: f64) -> Option<f64> {
     piecewise::backward_from_output(act, y, dy)
         .or_else(|| exponential::backward_from_output(act, y, dy))
+        .or_else(|| hyperbolic::backward_from_output(act, y, dy))
 }
 
 /// `σ(x) = 1/(1 + e^-x)` in f64, without overflow.
