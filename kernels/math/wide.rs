@@ -38,12 +38,6 @@ pub fn pow2_wide<L: Lanes>(l: L, n: L::F) -> Wide<L> {
     (l.mul_d(a0, b0), l.mul_d(a1, b1))
 }
 
-/// `f` applied to both halves.
-#[inline(always)]
-pub fn map2<L: Lanes>(a: Wide<L>, b: Wide<L>, f: impl Fn(L::D, L::D) -> L::D) -> Wide<L> {
-    (f(a.0, b.0), f(a.1, b.1))
-}
-
 /// `c[0] + c[1]·x + ...` by Horner's rule in f64.
 #[inline(always)]
 pub fn horner_d<L: Lanes, const N: usize>(l: L, x: L::D, c: &[f64; N]) -> L::D {
