@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{half_gauss_wide, normal_tail_ratio};
-use super::math::exp_dd::exp_parts_dd;
+use super::math::exp_dd::{exp_parts_dd, exp_parts_sum};
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -99,7 +99,7 @@ impl Elementwise for Gelu {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let y = if self.tanh {
-            let (v, m) = tanh_parts(l, x);
+            let (v, m) = tanh_parts::<L, false>(l, x);
             // Below -20 the result is 0; the clamp keeps -inf·0 away.
             let (x0, x1) = l.widen(l.max(l.splat(-20.0), x));
             l.narrow(tanh_forward_d(l, x0, v.0, m.0), tanh_forward_d(l, x1, v.1, m.1))
@@ -123,7 +123,7 @@ impl Elementwise for Gelu {
             (ROOT_HI, ROOT_LO, BAND)
         };
         let dx = if self.tanh {
-            let (v, m) = tanh_parts(l, x);
+            let (v, m) = tanh_parts::<L, true>(l, x);
             let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
             l.narrow(
                 tanh_backward_d(l, x0, v.0, m.0, dy0),
@@ -191,9 +191,11 @@ fn exact_backward_d<L: Lanes>(l: L, x: L::D, e: L::D, t: L::D, m: L::D, dy: L::D
 
 /// For the tanh form: `v = e^(-2|u|)` exactly scaled and `m` (1 where
 /// `x < 0`), as f64 halves. `2|u| = |x|·(K2 + KA2·x²)` is formed as an f32
-/// pair (a rounded `2u` would cost `2|u|·2^-24` relative in `v`).
+/// pair (a rounded `2u` would cost `2|u|·2^-24` relative in `v`); `v` to
+/// 2^-28 if `PRECISE` (the derivative, which cancels near its root), else
+/// to 2^-25.5.
 #[inline(always)]
-fn tanh_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
+fn tanh_parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
     // Beyond 20, v is below e^-600: clamping keeps x³ finite.
     let ax = l.min(l.splat(20.0), l.abs(x));
     let (x2h, x2l) = two_prod(l, ax, ax);
@@ -203,7 +205,11 @@ fn tanh_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
     let il = l.add(il, l.add(pl, l.splat(K2_LO)));
     let (wh, wl) = two_prod(l, ax, ih);
     let wl = l.mul_add(ax, il, wl);
-    let (vh, vl, n) = exp_parts_dd(l, l.neg(wh), l.neg(wl));
+    let (vh, vl, n) = if PRECISE {
+        exp_parts_dd(l, l.neg(wh), l.neg(wl))
+    } else {
+        exp_parts_sum(l, l.neg(wh), l.neg(wl))
+    };
     let (v0, v1) = widen_sum(l, vh, vl);
     let (s0, s1) = pow2_wide(l, n);
     let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));

@@ -1,7 +1,7 @@
 //! `mish`: x·tanh(softplus(x)).
 
 use super::math::dd::pass_nan;
-use super::math::exp_dd::exp_parts_dd;
+use super::math::exp_dd::{exp_parts_dd, exp_parts_sum};
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -61,7 +61,7 @@ impl Elementwise for Mish {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (v, m) = parts(l, x);
+        let (v, m) = parts::<L, false>(l, x);
         // Below -120, x·e^x underflows; clamping keeps -inf·0 away.
         let (x0, x1) = l.widen(l.max(l.splat(-120.0), x));
         let y = l.narrow(forward_d(l, x0, v.0, m.0), forward_d(l, x1, v.1, m.1));
@@ -70,7 +70,7 @@ impl Elementwise for Mish {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (v, m) = parts(l, x);
+        let (v, m) = parts::<L, true>(l, x);
         let (x0, x1) = l.widen(l.min(l.splat(120.0), l.max(l.splat(-120.0), x)));
         let (dy0, dy1) = l.widen(dy);
         let dx = l.narrow(
@@ -122,10 +122,15 @@ fn near_root<L: Lanes>(l: L, dh: L::D, dy: L::D) -> L::D {
 }
 
 /// `v = e^-|x|` exactly scaled, and `m` = 1 where `x < 0` (0 elsewhere),
-/// both as f64 halves.
+/// both as f64 halves; `v` to 2^-28 relative if `PRECISE` (the derivative,
+/// whose bracket cancels near its root), else to 2^-25.5.
 #[inline(always)]
-fn parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
-    let (ph, pl, n) = exp_parts_dd(l, l.neg(l.abs(x)), l.splat(0.0));
+fn parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
+    let (ph, pl, n) = if PRECISE {
+        exp_parts_dd(l, l.neg(l.abs(x)), l.splat(0.0))
+    } else {
+        exp_parts_sum(l, l.neg(l.abs(x)), l.splat(0.0))
+    };
     let (p0, p1) = widen_sum(l, ph, pl);
     let (s0, s1) = pow2_wide(l, n);
     let m = l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0));

@@ -2,7 +2,7 @@
 
 use super::math::poly::ldexp;
 use super::math::dd::pass_nan;
-use super::math::exp_dd::exp_parts_dd;
+use super::math::exp_dd::exp_parts_sum;
 use super::math::tanh::{complement_from_exp, tanh};
 use crate::kernel::prelude::*;
 
@@ -49,7 +49,7 @@ impl Elementwise for Tanh {
         let ax = l.abs(x);
         // e^-2|x| down to e^-120 (exp_parts2 stops at e^-104, too early
         // for dy·sech²x with |dy| > 1).
-        let (ph, pl, n) = exp_parts_dd(l, l.mul(ax, l.splat(-2.0)), l.splat(0.0));
+        let (ph, pl, n) = exp_parts_sum(l, l.mul(ax, l.splat(-2.0)), l.splat(0.0));
         let (q0, q1, n, s) = complement_from_exp(l, ph, pl, n);
         // 2 - q as a pair (Fast2Sum: q <= 1); below 2^-126 q is negligible.
         let two = l.splat(2.0);

@@ -5,7 +5,7 @@
 //! (`P4/Q5` on [0, 14], relative error 5.6e-9 = 0.09·2^-24, positive
 //! coefficients) evaluated on the f64 lanes, where its many roundings do
 //! not show; `t²` is split exactly (FMA) and `e^(-t²/2)` comes from
-//! [`super::exp_dd`] (2^-28), so a rounded argument cannot spoil the tail
+//! [`super::exp_dd`] (2^-25.5, a common factor), so a rounded argument cannot spoil the tail
 //! (a relative error `δ` in `t` would cost `t²·δ` in `e^(-t²/2)`). Results
 //! are formed in f64 and rounded once, so denormal results are right too.
 //!
@@ -15,7 +15,7 @@
 //! `erfc(+inf) = 0`.
 
 use super::dd::{pass_nan, two_prod};
-use super::exp_dd::exp_parts_dd;
+use super::exp_dd::exp_parts_sum;
 use super::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -58,7 +58,7 @@ pub fn normal_tail_ratio<L: Lanes>(l: L, t: L::D) -> L::D {
     l.div_d(horner_d(l, t, &TAIL_P), horner_d(l, t, &TAIL_Q))
 }
 
-/// `e^(-x²/2)` as f64 halves (relative error 2^-28), with `x²` split
+/// `e^(-x²/2)` as f64 halves (relative error 2^-25.5), with `x²` split
 /// exactly. Beyond `|x| = 15.49` (where it falls below e^-120) it is
 /// e^-120; infinities and huge `x` included.
 #[inline(always)]
@@ -71,7 +71,7 @@ pub fn half_gauss_wide<L: Lanes>(l: L, x: L::F) -> Wide<L> {
 /// `e^(ah + al)` as f64 halves for a (negative) pair argument.
 #[inline(always)]
 fn gauss_wide<L: Lanes>(l: L, ah: L::F, al: L::F) -> Wide<L> {
-    let (eh, el, n) = exp_parts_dd(l, ah, al);
+    let (eh, el, n) = exp_parts_sum(l, ah, al);
     let (e0, e1) = widen_sum(l, eh, el);
     let (s0, s1) = pow2_wide(l, n);
     (l.mul_d(e0, s0), l.mul_d(e1, s1))

@@ -13,6 +13,7 @@
 //! -120 (every caller's result underflows there), NaN propagates.
 
 use super::dd::{fast_two_sum, two_prod, two_sum};
+use super::exp::{expm1_reduced, reduce};
 use super::poly::horner;
 use crate::kernel::prelude::*;
 
@@ -66,4 +67,23 @@ pub fn exp_parts_dd<L: Lanes>(l: L, xh: L::F, xl: L::F) -> (L::F, L::F, L::F) {
     // e^(rh + rl) = e^rh·(1 + rl): |rl| < 2^-16, its square negligible.
     let (hi, lo) = fast_two_sum(l, hi, l.mul_add(hi, rl, lo));
     (hi, lo, n)
+}
+
+/// The cheaper sibling of [`exp_parts_dd`]: [`super::exp::exp_parts2`]'s
+/// evaluation (the reduced argument rounded, so about 2^-25.5 relative
+/// instead of 2^-28) with the same clamp at -120 and the same pair
+/// argument (`e^xl = 1 + xl`). For callers where `e^x` is a common factor
+/// rather than a term that cancels.
+#[inline(always)]
+pub fn exp_parts_sum<L: Lanes>(l: L, xh: L::F, xl: L::F) -> (L::F, L::F, L::F) {
+    let inside = l.le(l.abs(xh), l.splat(120.0));
+    let xl = l.select(inside, xl, l.splat(0.0));
+    let xh = l.min(l.splat(89.0), l.max(l.splat(-120.0), xh));
+    let (n, r) = reduce(l, xh);
+    let m = expm1_reduced(l, r);
+    let one = l.splat(1.0);
+    // Fast2Sum: |m| < 1, so hi + lo is exactly 1 + m.
+    let hi = l.add(one, m);
+    let lo = l.sub(m, l.sub(hi, one));
+    (hi, l.mul_add(hi, xl, lo), n)
 }
