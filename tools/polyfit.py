@@ -175,10 +175,10 @@ WIDE_FITS = {
 }
 
 
-def ratfit(f, lo, hi, nd, dd, points=300, iterations=40):
-    """Rational P(t)/Q(t) (degrees nd, dd, Q(0) = 1) minimizing the max relative
-    error: Loeb's linearization (weights 1/Q of the previous pass) inside
-    Lawson's reweighting. Returns (p, q, max error)."""
+def ratfit(f, lo, hi, nd, dd, p0=None, points=300, iterations=40):
+    """Rational P(t)/Q(t) (degrees nd, dd, Q(0) = 1, and P(0) = p0 if given)
+    minimizing the max relative error: Loeb's linearization (weights 1/Q of the
+    previous pass) inside Lawson's reweighting. Returns (p, q, max error)."""
     lo, hi = mp.mpf(lo), mp.mpf(hi)
     xs = [(lo + hi) / 2 + (hi - lo) / 2 * mp.cos(mp.pi * (k + mp.mpf(1) / 2) / points) for k in range(points)]
     fx = [f(x) for x in xs]
@@ -186,18 +186,20 @@ def ratfit(f, lo, hi, nd, dd, points=300, iterations=40):
     qprev = [mp.mpf(1)] * points
     best = None
     for _ in range(iterations):
-        m = nd + 1 + dd
+        first = 0 if p0 is None else 1
+        m = nd + 1 - first + dd
         ata, atb = mp.matrix(m, m), mp.matrix(m, 1)
         for x, v, w, qp in zip(xs, fx, weights, qprev):
-            row = [x**i for i in range(nd + 1)] + [-v * x**j for j in range(1, dd + 1)]
+            row = [x**i for i in range(first, nd + 1)] + [-v * x**j for j in range(1, dd + 1)]
+            rhs = v if p0 is None else v - p0
             ww = w / (v * qp) ** 2
             for i in range(m):
-                atb[i] += ww * row[i] * v
+                atb[i] += ww * row[i] * rhs
                 for j in range(m):
                     ata[i, j] += ww * row[i] * row[j]
         sol = mp.lu_solve(ata, atb)
-        p = [sol[i] for i in range(nd + 1)]
-        q = [mp.mpf(1)] + [sol[nd + 1 + j] for j in range(dd)]
+        p = ([] if p0 is None else [mp.mpf(p0)]) + [sol[i] for i in range(nd + 1 - first)]
+        q = [mp.mpf(1)] + [sol[nd + 1 - first + j] for j in range(dd)]
         qv = [mp.polyval(q[::-1], x) for x in xs]
         errs = [abs((mp.polyval(p[::-1], x) / qx - v) / v) for x, qx, v in zip(xs, qv, fx)]
         if best is None or max(errs) < best[2]:
@@ -213,12 +215,13 @@ def ratfit(f, lo, hi, nd, dd, points=300, iterations=40):
     return p, q, worst
 
 
-# Rational fits with f64 coefficients: (function, lo, hi, numerator degree, denominator degree, description).
+# Rational fits with f64 coefficients: (function, lo, hi, numerator degree, denominator
+# degree, P(0) or None, description).
 RATIONAL_FITS = {
     # Phi(-t) = e^(-t^2/2) S(t): the normal tail without its Gaussian factor.
     "normal_tail": (
-        lambda t: mp.ncdf(-t) * mp.exp(t * t / 2), 0, 14, 4, 5,
-        "S(t) = Phi(-t) e^(t^2/2) on [0, 14] as P4(t)/Q5(t)",
+        lambda t: mp.ncdf(-t) * mp.exp(t * t / 2), 0, 14, 4, 5, mp.mpf(1) / 2,
+        "S(t) = Phi(-t) e^(t^2/2) on [0, 14] as P4(t)/Q5(t), S(0) = 1/2 exactly",
     ),
 }
 
@@ -248,8 +251,8 @@ def main():
             print(f"// root {mp.nstr(root, 25)} = {float(hi32)!r}_f32 + {float(root - hi32)!r}")
             show_f64(name, coeffs, worst, "d")
         else:
-            f, lo, hi, nd, dd, _ = RATIONAL_FITS[name]
-            p, q, worst = ratfit(f, lo, hi, nd, dd)
+            f, lo, hi, nd, dd, p0, _ = RATIONAL_FITS[name]
+            p, q, worst = ratfit(f, lo, hi, nd, dd, p0)
             show_f64(name + " numerator", p, worst, "t")
             show_f64(name + " denominator", q, worst, "t")
 

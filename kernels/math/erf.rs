@@ -2,8 +2,8 @@
 //! accuracy in the tails (where `1 - erf` would cancel).
 //!
 //! The tail is `Φ(-t) = e^(-t²/2)·S(t)` with `S` a rational minimax fit
-//! (`P4/Q5` on [0, 14], relative error 5.6e-9 = 0.09·2^-24, positive
-//! coefficients) evaluated on the f64 lanes, where its many roundings do
+//! (`P4/Q5` on [0, 14], relative error 5.8e-9 = 0.1·2^-24, positive
+//! coefficients, `S(0) = 1/2` exactly) evaluated on the f64 lanes, where its many roundings do
 //! not show; `t²` is split exactly (FMA) and `e^(-t²/2)` comes from
 //! [`super::exp_dd`] (2^-25.5, a common factor), so a rounded argument cannot spoil the tail
 //! (a relative error `δ` in `t` would cost `t²·δ` in `e^(-t²/2)`). Results
@@ -20,21 +20,21 @@ use super::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
 /// Numerator and denominator of `S(t) = Φ(-t)·e^(t²/2)` on [0, 14]
-/// (`tools/polyfit.py normal_tail`).
+/// (`tools/polyfit.py normal_tail`; `S(0) = 1/2` exactly, so `Φ(0) = 1/2`).
 const TAIL_P: [f64; 5] = [
-    0.500_000_002_738_963_6,
-    0.437_261_734_906_689_4,
-    0.182_469_406_741_972_1,
-    0.040_374_972_798_606_24,
-    0.004_077_925_287_488_559,
+    0.5,
+    0.436_565_113_448_629_2,
+    0.181_928_720_598_002_6,
+    0.040_185_544_366_447_72,
+    0.004_047_673_587_838_824,
 ];
 const TAIL_Q: [f64; 6] = [
     1.0,
-    1.672_408_423_202_034_4,
-    1.199_323_167_427_176_3,
-    0.467_448_965_471_680_74,
-    0.101_211_853_314_003_2,
-    0.010_221_714_198_326_595,
+    1.671_015_053_154_807_6,
+    1.197_130_861_032_966_8,
+    0.466_015_163_135_303_3,
+    0.100_737_164_468_928_7,
+    0.010_145_881_467_667_861,
 ];
 
 /// 2/√π·(-1)^k/(k!·(2k+1)): `erf z = z·Σ ERF_TAYLOR[k]·z^(2k)`; eight
