@@ -94,6 +94,13 @@ pub fn with_sign_of<L: Lanes>(l: L, x: L::F, sign: L::F) -> L::F {
 /// `tanh x`.
 #[inline(always)]
 pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
-    let (th, _) = tanh_abs_dd(l, l.abs(x));
-    pass_nan(l, x, with_sign_of(l, th, x))
+    // As tanh_abs_dd, but each branch rounds straight to f32.
+    let ax = l.abs(x);
+    let x2 = l.mul(ax, ax);
+    let small = l.mul_add(l.mul(ax, x2), horner(l, x2, &P), ax);
+    let (q0, q1, _, s) = tanh_complement(l, ax);
+    let (bh, bl) = fast_two_sum(l, l.splat(1.0), l.neg(l.mul(q0, s)));
+    let big = l.add(bh, l.sub(bl, l.mul(q1, s)));
+    let t = l.select(l.lt(ax, l.splat(SMALL)), small, big);
+    pass_nan(l, x, with_sign_of(l, t, x))
 }
