@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod};
 use super::math::poly::horner;
-use super::math::tanh::{tanh_abs_dd, tanh_complement, with_sign_of};
+use super::math::tanh::{tanh_abs_dd, tanh_complement_rounded, with_sign_of};
 use crate::kernel::prelude::*;
 
 /// `P` with `x - tanh x = x³/3 + x⁵·P(x²)` on `|x| <= 1.0625`; relative
@@ -71,11 +71,8 @@ impl Elementwise for Tanhshrink {
             l.mul_add(ch, l.splat(THIRD_LO), l.mul_add(cl, l.splat(THIRD_HI), tail)),
         );
         // |x| >= 1: (|x| - 1) + (q0 + q1)·2^n.
-        let (q0, q1, _, s) = tanh_complement(l, ax);
-        let big = l.add(
-            l.add(l.sub(ax, l.splat(1.0)), l.mul(q0, s)),
-            l.mul(q1, s),
-        );
+        let (q, s) = tanh_complement_rounded(l, ax);
+        let big = l.add(l.sub(ax, l.splat(1.0)), l.mul(q, s));
         let y = l.select(l.lt(ax, l.splat(1.0)), small, big);
         pass_nan(l, x, with_sign_of(l, y, x))
     }
