@@ -142,6 +142,24 @@ FITS = {
         lambda r: (mp.cos(r) - 1) / r**2, mp.mpf("1e-4"), mp.mpf("0.8"), 0, 2, 6, True, {"double": True},
         "(cos r - 1)/r^2 on |r| <= 0.8 as a polynomial in r^2 (f64)",
     ),
+    # tanh(x) = x + x^3 P(x^2) on |x| <= 0.55 (beyond, 1 - 2e/(1+e)).
+    "tanh_core": (
+        lambda x: (mp.tanh(x) - x) / x**3 if abs(x) > 1e-10 else -mp.mpf(1) / 3 + 2 * x**2 / 15,
+        mp.mpf("1e-6"), mp.mpf("0.5625"), 0, 2, 5, True,
+        "P(x^2) with tanh(x) = x + x^3 P(x^2) on |x| <= 0.5625",
+    ),
+    # x - tanh(x) = x^3/3 + x^5 P(x^2) on |x| <= 1 (tanhshrink near 0).
+    "tanhshrink_core": (
+        lambda x: (x - mp.tanh(x) - x**3 / 3) / x**5 if abs(x) > 1e-8 else -mp.mpf(2) / 15 + 17 * x**2 / 315,
+        mp.mpf("1e-6"), mp.mpf("1.0625"), 0, 2, 8, True,
+        "P(x^2) with x - tanh(x) = x^3/3 + x^5 P(x^2) on |x| <= 1.0625",
+    ),
+    # e^r = 1 + r + r^2/2 + r^3 q(r) on |r| <= ln2/2 (the double-f32 exp).
+    "exp_dd_core": (
+        lambda r: (mp.exp(r) - 1 - r - r**2 / 2) / r**3 if abs(r) > 1e-10 else mp.mpf(1) / 6 + r / 24,
+        -LN2 / 2 - mp.mpf("0.0001"), LN2 / 2 + mp.mpf("0.0001"), 0, 1, 5, True,
+        "q(r) with e^r = 1 + r + r^2/2 + r^3 q(r)",
+    ),
 }
 
 
@@ -174,25 +192,144 @@ def constants():
     print("2/pi, bits 1..256:", ", ".join(f"0x{w:016X}" for w in words))
 
 
+# The activations whose derivatives cross zero, and those roots.
+def mish_prime(x):
+    t = mp.tanh(mp.log1p(mp.exp(x)))
+    return t + x / (1 + mp.exp(-x)) * (1 - t * t)
+
+
+def gelu_prime(x):
+    return mp.ncdf(x) + x * mp.npdf(x)
+
+
+GELU_K = mp.sqrt(2 / mp.pi)
+GELU_A = mp.mpf("0.044715")
+
+
+def gelu_tanh_prime(x):
+    u = GELU_K * (x + GELU_A * x**3)
+    s = 1 / (1 + mp.exp(-2 * u))
+    return s + x * s * (1 - s) * 2 * GELU_K * (1 + 3 * GELU_A * x * x)
+
+
+ROOTS = {
+    "mish": mp.findroot(mish_prime, -1.19),
+    "gelu": mp.findroot(gelu_prime, -0.75),
+    "gelu_tanh": mp.findroot(gelu_tanh_prime, -0.75),
+}
+
+
+def around_root(fprime, root):
+    """f'(root + d)/d: relative accuracy of the derivative near its root."""
+    return lambda d: fprime(root + d) / d if abs(d) > mp.mpf("1e-15") else mp.diff(fprime, root)
+
+
+# Fits whose coefficients stay f64 (evaluated on the f64 lanes), same fields as FITS.
+WIDE_FITS = {
+    "mish_root": (
+        around_root(mish_prime, ROOTS["mish"]), -mp.mpf("0.0625"), mp.mpf("0.0625"), 0, 1, 6, True,
+        "R(d) with mish'(x0 + d) = d R(d), x0 the root near -1.19, |d| <= 1/16",
+    ),
+    "gelu_root": (
+        around_root(gelu_prime, ROOTS["gelu"]), -mp.mpf("0.125"), mp.mpf("0.125"), 0, 1, 7, True,
+        "R(d) with gelu'(x0 + d) = d R(d), x0 the root near -0.75, |d| <= 1/8",
+    ),
+    "gelu_tanh_root": (
+        around_root(gelu_tanh_prime, ROOTS["gelu_tanh"]), -mp.mpf("0.0625"), mp.mpf("0.0625"), 0, 1, 6, True,
+        "R(d) with gelu_tanh'(x0 + d) = d R(d), x0 the root near -0.75, |d| <= 1/16",
+    ),
+}
+
+
+def ratfit(f, lo, hi, nd, dd, p0=None, points=300, iterations=40):
+    """Rational P(t)/Q(t) (degrees nd, dd, Q(0) = 1, and P(0) = p0 if given)
+    minimizing the max relative error: Loeb's linearization (weights 1/Q of the
+    previous pass) inside Lawson's reweighting. Returns (p, q, max error)."""
+    lo, hi = mp.mpf(lo), mp.mpf(hi)
+    xs = [(lo + hi) / 2 + (hi - lo) / 2 * mp.cos(mp.pi * (k + mp.mpf(1) / 2) / points) for k in range(points)]
+    fx = [f(x) for x in xs]
+    weights = [mp.mpf(1)] * points
+    qprev = [mp.mpf(1)] * points
+    best = None
+    for _ in range(iterations):
+        first = 0 if p0 is None else 1
+        m = nd + 1 - first + dd
+        ata, atb = mp.matrix(m, m), mp.matrix(m, 1)
+        for x, v, w, qp in zip(xs, fx, weights, qprev):
+            row = [x**i for i in range(first, nd + 1)] + [-v * x**j for j in range(1, dd + 1)]
+            rhs = v if p0 is None else v - p0
+            ww = w / (v * qp) ** 2
+            for i in range(m):
+                atb[i] += ww * row[i] * rhs
+                for j in range(m):
+                    ata[i, j] += ww * row[i] * row[j]
+        sol = mp.lu_solve(ata, atb)
+        p = ([] if p0 is None else [mp.mpf(p0)]) + [sol[i] for i in range(nd + 1 - first)]
+        q = [mp.mpf(1)] + [sol[nd + 1 - first + j] for j in range(dd)]
+        qv = [mp.polyval(q[::-1], x) for x in xs]
+        errs = [abs((mp.polyval(p[::-1], x) / qx - v) / v) for x, qx, v in zip(xs, qv, fx)]
+        if best is None or max(errs) < best[2]:
+            best = (p, q, max(errs))
+        total = sum(w * e for w, e in zip(weights, errs))
+        weights = [w * e / total for w, e in zip(weights, errs)]
+        qprev = qv
+    p, q, _ = best
+    worst = mp.mpf(0)
+    for i in range(5001):
+        x = lo + (hi - lo) * mp.mpf(i) / 5000
+        worst = max(worst, abs(mp.polyval(p[::-1], x) / mp.polyval(q[::-1], x) / f(x) - 1))
+    return p, q, worst
+
+
+# Rational fits with f64 coefficients: (function, lo, hi, numerator degree, denominator
+# degree, P(0) or None, description).
+RATIONAL_FITS = {
+    # Phi(-t) = e^(-t^2/2) S(t): the normal tail without its Gaussian factor.
+    "normal_tail": (
+        lambda t: mp.ncdf(-t) * mp.exp(t * t / 2), 0, 14, 4, 5, mp.mpf(1) / 2,
+        "S(t) = Phi(-t) e^(t^2/2) on [0, 14] as P4(t)/Q5(t), S(0) = 1/2 exactly",
+    ),
+}
+
+
+def show_f64(name, coeffs, worst, label):
+    print(f"// {name}: max error {float(worst):.3e} = {float(worst * 2**24):.4f} * 2^-24")
+    for i, c in enumerate(coeffs):
+        print(f"    {mp.nstr(c, 17, min_fixed=-20, max_fixed=20)}, // {label}^{i}")
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1] == "--list":
-        for name, spec in FITS.items():
-            print(f"{name}: {spec[-1]}")
+        for table in (FITS, WIDE_FITS, RATIONAL_FITS):
+            for name, spec in table.items():
+                print(f"{name}: {spec[-1]}")
         print("constants: the pi/2 splits and 2/pi bits of trig.rs")
         return
     for name in sys.argv[1:]:
         if name == "constants":
             constants()
-            continue
-        f, lo, hi, first, step, count, relative = FITS[name][:7]
-        opts = FITS[name][7] if len(FITS[name]) == 9 else {}
-        double = opts.get("double", False)
-        if double:
-            mp.mp.dps = 45
-        coeffs, worst = fit_f32(
-            f, lo, hi, first, step, count, relative, opts.get("fixed", ()), f64 if double else f32
-        )
-        show(name, coeffs, worst, first, step, double)
+        elif name in FITS:
+            f, lo, hi, first, step, count, relative = FITS[name][:7]
+            opts = FITS[name][7] if len(FITS[name]) == 9 else {}
+            double = opts.get("double", False)
+            if double:
+                mp.mp.dps = 45
+            coeffs, worst = fit_f32(
+                f, lo, hi, first, step, count, relative, opts.get("fixed", ()), f64 if double else f32
+            )
+            show(name, coeffs, worst, first, step, double)
+        elif name in WIDE_FITS:
+            f, lo, hi, first, step, count, relative, _ = WIDE_FITS[name]
+            coeffs, worst = minimax(f, lo, hi, first, step, count, relative)
+            root = ROOTS[name[: -len("_root")]]
+            hi32 = f32(root)
+            print(f"// root {mp.nstr(root, 25)} = {float(hi32)!r}_f32 + {float(root - hi32)!r}")
+            show_f64(name, coeffs, worst, "d")
+        else:
+            f, lo, hi, nd, dd, p0, _ = RATIONAL_FITS[name]
+            p, q, worst = ratfit(f, lo, hi, nd, dd, p0)
+            show_f64(name + " numerator", p, worst, "t")
+            show_f64(name + " denominator", q, worst, "t")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 mod exponential;
+mod hyperbolic;
 mod parametric;
 mod piecewise;
 pub mod rows;
@@ -38,6 +39,7 @@ pub fn forward(act: &Activation, x: f64) -> Option<f64> {
         .or_else(|| exponential::forward(act, x))
         .or_else(|| parametric::forward(act, x))
         .or_else(|| trig::forward(act, x))
+        .or_else(|| hyperbolic::forward(act, x))
 }
 
 /// `f'(x)·dy` in f64, with SPEC.md's kink conventions.
@@ -46,6 +48,7 @@ pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
         .or_else(|| exponential::backward(act, x, dy))
         .or_else(|| parametric::backward(act, x, dy))
         .or_else(|| trig::backward(act, x, dy))
+        .or_else(|| hyperbolic::backward(act, x, dy))
 }
 
 /// The gradient from the output `y` (an f32 forward result) in f64.
@@ -54,6 +57,7 @@ pub fn backward_from_output(act: &Activation, y: f64, dy: f64) -> Option<f64> {
         .or_else(|| exponential::backward_from_output(act, y, dy))
         .or_else(|| parametric::backward_from_output(act, y, dy))
         .or_else(|| trig::backward_from_output(act, y, dy))
+        .or_else(|| hyperbolic::backward_from_output(act, y, dy))
 }
 
 /// `σ(x) = 1/(1 + e^-x)` in f64, without overflow.

@@ -1,0 +1,238 @@
+//! `gelu`: x·Φ(x), exactly or with PyTorch's tanh approximation.
+
+use super::math::dd::{pass_nan, two_prod, two_sum};
+use super::math::erf::{half_gauss_wide, normal_tail_ratio};
+use super::math::exp_dd::{exp_parts_dd, exp_parts_sum};
+use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
+use crate::kernel::prelude::*;
+
+/// 1/√(2π).
+const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+/// 2·√(2/π) and 2·√(2/π)·0.044715 (the tanh form's `2u = x·(K2 + KA2·x²)`),
+/// in f64 and as f32 pairs.
+const K2: f64 = 1.595_769_121_605_730_7;
+const KA2: f64 = 0.071_354_816_272_600_25;
+const K2_HI: f32 = 1.595_769_2;
+const K2_LO: f32 = -4.534_068e-8;
+const KA2_HI: f32 = 0.071_354_814;
+const KA2_LO: f32 = 2.398_832_5e-9;
+
+/// The root of the exact gelu' near -0.75 as `ROOT_HI + ROOT_LO`, and
+/// `R(d)` with `gelu'(x0 + d) = d·R(d)` on `|d| <= 1/8`; relative error
+/// 4e-11 (`tools/polyfit.py gelu_root`).
+const ROOT_HI: f32 = -0.751_791_54;
+const ROOT_LO: f64 = 1.211_444_945_855_772e-8;
+const BAND: f32 = 0.125;
+const R: [f64; 7] = [
+    0.431_493_992_312_867,
+    0.388_284_982_059_316,
+    -0.018_199_675_350_557_12,
+    -0.114_007_756_158_006_3,
+    -0.014_771_595_137_251_572,
+    0.019_360_555_605_137_85,
+    0.004_528_788_139_674_21,
+];
+
+/// The same for the tanh form's derivative: root near -0.75, `|d| <= 1/16`,
+/// relative error 2e-11 (`tools/polyfit.py gelu_tanh_root`).
+const TANH_ROOT_HI: f32 = -0.752_461_43;
+const TANH_ROOT_LO: f64 = 1.133_962_827_276_204_6e-8;
+const TANH_BAND: f32 = 0.0625;
+const TANH_R: [f64; 6] = [
+    0.430_400_091_034_627_5,
+    0.387_518_446_064_681_56,
+    -0.015_782_898_591_295_41,
+    -0.113_944_394_097_489_4,
+    -0.016_588_536_366_660_23,
+    0.019_654_152_233_498_57,
+];
+
+/// Gaussian error linear unit (Hendrycks and Gimpel 2016), PyTorch's
+/// `approximate` choice: `none` is `x·Φ(x) = x/2·(1 + erf(x/√2))`, `tanh`
+/// is `x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+///
+/// `none`: `Φ(x) = 1 - e^(-x²/2)·S(x)` for `x >= 0` and `e^(-x²/2)·S(-x)`
+/// below, `S` the normal tail ratio of [`super::math::erf`] (no `1 + erf`
+/// cancellation; the negative tail keeps relative accuracy down to the
+/// denormal range near x = -14); backward `Φ(x) + x·φ(x)`. `tanh`: `1 +
+/// tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u` an f32 pair:
+/// `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
+/// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
+/// s = 1` below). Both evaluate in f64 and round once. Both derivatives
+/// cross zero near x = -0.75, where `d·R(d)` about the root takes over.
+/// Not available from the output (gelu is not monotone).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Gelu {
+    /// `approximate=tanh`: the tanh approximation instead of the exact form.
+    pub tanh: bool,
+}
+
+impl Elementwise for Gelu {
+    const INFO: Info = Info {
+        name: "gelu",
+        aliases: &[],
+        family: Family::Transcendental,
+        forward: "none: x·Φ(x) = x/2·(1 + erf(x/√2)); tanh: x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))",
+        backward: "dy·(exact derivative of the chosen form)",
+        params: &[Param::choice(
+            "approximate",
+            &["none", "tanh"],
+            "none: exact x·Φ(x); tanh: PyTorch's tanh approximation",
+        )],
+        from_output: FromOutput::Never(
+            "gelu is not monotone (it has a minimum near x = -0.75), so y does not determine x",
+        ),
+        accuracy: Accuracy::ulps(4, 4),
+        examples: &["gelu", "gelu(approximate=tanh)"],
+    };
+
+    fn from_params(v: &[ParamValue]) -> Self {
+        Gelu {
+            tanh: v[0].choice() == "tanh",
+        }
+    }
+
+    fn param(&self, _: usize) -> ParamValue {
+        ParamValue::Choice(if self.tanh { "tanh" } else { "none" })
+    }
+
+    #[inline(always)]
+    fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        let y = if self.tanh {
+            let (v, m) = tanh_parts::<L, false>(l, x);
+            // Below -20 the result is 0; the clamp keeps -inf·0 away.
+            let (x0, x1) = l.widen(l.max(l.splat(-20.0), x));
+            l.narrow(tanh_forward_d(l, x0, v.0, m.0), tanh_forward_d(l, x1, v.1, m.1))
+        } else {
+            let (e, t, m) = exact_parts(l, x);
+            let (x0, x1) = l.widen(l.max(l.splat(-30.0), x));
+            l.narrow(
+                l.mul_d(x0, phi_d(l, e.0, t.0, m.0)),
+                l.mul_d(x1, phi_d(l, e.1, t.1, m.1)),
+            )
+        };
+        pass_nan(l, x, y)
+    }
+
+    #[inline(always)]
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
+        let (dy0, dy1) = l.widen(dy);
+        let (root_hi, root_lo, band) = if self.tanh {
+            (TANH_ROOT_HI, TANH_ROOT_LO, TANH_BAND)
+        } else {
+            (ROOT_HI, ROOT_LO, BAND)
+        };
+        let dx = if self.tanh {
+            let (v, m) = tanh_parts::<L, true>(l, x);
+            let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
+            l.narrow(
+                tanh_backward_d(l, x0, v.0, m.0, dy0),
+                tanh_backward_d(l, x1, v.1, m.1, dy1),
+            )
+        } else {
+            let (e, t, m) = exact_parts(l, x);
+            let (x0, x1) = l.widen(l.min(l.splat(30.0), l.max(l.splat(-30.0), x)));
+            l.narrow(
+                exact_backward_d(l, x0, e.0, t.0, m.0, dy0),
+                exact_backward_d(l, x1, e.1, t.1, m.1, dy1),
+            )
+        };
+        // Around the root: d·R(d), d = x - x0 exactly (Sterbenz, then f64).
+        let dh = l.sub(x, l.splat(root_hi));
+        let near = l.le(l.abs(dh), l.splat(band));
+        let dx = if l.any(near) {
+            let (d0, d1) = l.widen(dh);
+            let (d0, d1) = (
+                l.sub_d(d0, l.splat_d(root_lo)),
+                l.sub_d(d1, l.splat_d(root_lo)),
+            );
+            let r = if self.tanh {
+                (horner_d(l, d0, &TANH_R), horner_d(l, d1, &TANH_R))
+            } else {
+                (horner_d(l, d0, &R), horner_d(l, d1, &R))
+            };
+            let at_root = l.narrow(
+                l.mul_d(dy0, l.mul_d(d0, r.0)),
+                l.mul_d(dy1, l.mul_d(d1, r.1)),
+            );
+            l.select(near, at_root, dx)
+        } else {
+            dx
+        };
+        pass_nan(l, x, dx)
+    }
+}
+
+/// For the exact form: `e^(-x²/2)`, `t = min(|x|, 30)` and `m` (1 where
+/// `x < 0`, else 0), as f64 halves.
+#[inline(always)]
+fn exact_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>, Wide<L>) {
+    let e = half_gauss_wide(l, x);
+    let t = l.widen(l.min(l.splat(30.0), l.abs(x)));
+    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
+    (e, t, m)
+}
+
+/// Φ(x) on one half: `tail = Φ(-|x|) = e·S(t)`; `tail` for `x < 0`,
+/// `1 - tail` for `x >= 0` (`(1 - m) + tail·(2m - 1)`, exact selection).
+#[inline(always)]
+fn phi_d<L: Lanes>(l: L, e: L::D, t: L::D, m: L::D) -> L::D {
+    let one = l.splat_d(1.0);
+    let tail = l.mul_d(e, normal_tail_ratio(l, t));
+    l.add_d(l.sub_d(one, m), l.mul_d(tail, l.sub_d(l.add_d(m, m), one)))
+}
+
+/// `dy·(Φ(x) + x·φ(x))` on one half.
+#[inline(always)]
+fn exact_backward_d<L: Lanes>(l: L, x: L::D, e: L::D, t: L::D, m: L::D, dy: L::D) -> L::D {
+    let density = l.mul_d(l.mul_d(x, l.splat_d(INV_SQRT_2PI)), e);
+    l.mul_d(dy, l.add_d(phi_d(l, e, t, m), density))
+}
+
+/// For the tanh form: `v = e^(-2|u|)` exactly scaled and `m` (1 where
+/// `x < 0`), as f64 halves. `2|u| = |x|·(K2 + KA2·x²)` is formed as an f32
+/// pair (a rounded `2u` would cost `2|u|·2^-24` relative in `v`); `v` to
+/// 2^-28 if `PRECISE` (the derivative, which cancels near its root), else
+/// to 2^-25.5.
+#[inline(always)]
+fn tanh_parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
+    // Beyond 20, v is below e^-600: clamping keeps x³ finite.
+    let ax = l.min(l.splat(20.0), l.abs(x));
+    let (x2h, x2l) = two_prod(l, ax, ax);
+    let (ph, pl) = two_prod(l, l.splat(KA2_HI), x2h);
+    let pl = l.mul_add(l.splat(KA2_HI), x2l, l.mul_add(l.splat(KA2_LO), x2h, pl));
+    let (ih, il) = two_sum(l, l.splat(K2_HI), ph);
+    let il = l.add(il, l.add(pl, l.splat(K2_LO)));
+    let (wh, wl) = two_prod(l, ax, ih);
+    let wl = l.mul_add(ax, il, wl);
+    let (vh, vl, n) = if PRECISE {
+        exp_parts_dd(l, l.neg(wh), l.neg(wl))
+    } else {
+        exp_parts_sum(l, l.neg(wh), l.neg(wl))
+    };
+    let (v0, v1) = widen_sum(l, vh, vl);
+    let (s0, s1) = pow2_wide(l, n);
+    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
+    ((l.mul_d(v0, s0), l.mul_d(v1, s1)), m)
+}
+
+/// `x·σ(2u)` on one half: `x·f/(1 + v)` with `f = v` for `x < 0`, else 1.
+#[inline(always)]
+fn tanh_forward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D) -> L::D {
+    let one = l.splat_d(1.0);
+    let f = l.add_d(l.mul_d(m, v), l.sub_d(one, m));
+    l.div_d(l.mul_d(x, f), l.add_d(one, v))
+}
+
+/// `dy·f·((1 + v) + x·2u'·s)/(1 + v)²` on one half (`s = v` for `x >= 0`,
+/// 1 below; `2u' = K2 + 3·KA2·x²`).
+#[inline(always)]
+fn tanh_backward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D, dy: L::D) -> L::D {
+    let one = l.splat_d(1.0);
+    let f = l.add_d(l.mul_d(m, v), l.sub_d(one, m));
+    let s = l.add_d(l.mul_d(l.sub_d(one, m), v), m);
+    let du2 = l.add_d(l.splat_d(K2), l.mul_d(l.splat_d(3.0 * KA2), l.mul_d(x, x)));
+    let opv = l.add_d(one, v);
+    let b = l.add_d(opv, l.mul_d(l.mul_d(x, du2), s));
+    l.mul_d(dy, l.div_d(l.mul_d(f, b), l.mul_d(opv, opv)))
+}

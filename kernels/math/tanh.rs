@@ -1,0 +1,121 @@
+//! `tanh x` on lanes, and its complement `1 - tanh|x|` as an exact-ish
+//! pair for the kernels that need more than the rounded value (tanh's
+//! derivative `sech² = q·(2 - q)`, tanhshrink `|x| - 1 + q`).
+//!
+//! For `|x| < 0.55` an odd minimax polynomial `x + x³·P(x²)` (the `x³`
+//! term is at most a tenth of the result, so its rounding hardly shows).
+//! Elsewhere `tanh|x| = 1 - q` with `q = 2e/(1+e)`, `e = e^-2|x|` (never
+//! overflows); `q <= 1/2` there, so `1 - q` does not cancel and the
+//! rounding of `q` costs at most a quarter ULP of the result. [`tanh`]
+//! rounds `q` once; [`tanh_complement`] keeps `e`, `1 + e` and `q` as
+//! pairs for callers that need `q` itself to relative accuracy or `tanh`
+//! beyond f32. Saturates to ±1 beyond |x| = 9.1; NaN propagates; the sign
+//! of zero is kept.
+//!
+//! Accuracy (measured over every f32 through the `tanh` kernel): [`tanh`]
+//! within 1 ULP of the correctly rounded result; [`tanh_complement`] within
+//! 2^-24 relative (2^-25 from `e`, the rest from the quotient).
+
+use super::dd::{div_dd, fast_two_sum, pass_nan};
+use super::exp::exp_parts2;
+use super::poly::{horner, pow2i};
+use crate::kernel::prelude::*;
+
+/// `P` with `tanh x = x + x³·P(x²)` on `|x| <= 0.5625`; relative error of
+/// the fit 2^-24 (`tools/polyfit.py tanh_core`).
+const P: [f32; 5] = [
+    -0.333_333_3,
+    0.133_330_33,
+    -0.053_894_3,
+    0.021_220_65,
+    -0.006_450_422_6,
+];
+
+/// Below this `|x|` the polynomial is used.
+pub const SMALL: f32 = 0.55;
+
+/// `(q0, q1, n)` with `1 - tanh(ax) = 2e/(1+e) = (q0 + q1)·2^n`,
+/// `e = e^(-2·ax)`, for `ax >= 0` (any, also +inf: then `q0·2^n` is below
+/// 2^-149). `q0` is within 1.5 ULP of the unscaled quotient, `q0 + q1` within
+/// 2^-24 relative. Also returns `s = 2^max(n, -126)`: `q0·s` is the scaled
+/// value wherever it is not negligible next to 1.
+#[inline(always)]
+pub fn tanh_complement<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F, L::F, L::F) {
+    let (ph, pl, n) = exp_parts2(l, l.mul(ax, l.splat(-2.0)));
+    complement_from_exp(l, ph, pl, n)
+}
+
+/// [`tanh_complement`] from `e^(-2·ax) = (ph + pl)·2^n` computed by the
+/// caller (e.g. with [`super::exp_dd::exp_parts_dd`], whose range reaches
+/// further down).
+#[inline(always)]
+pub fn complement_from_exp<L: Lanes>(
+    l: L,
+    ph: L::F,
+    pl: L::F,
+    n: L::F,
+) -> (L::F, L::F, L::F, L::F) {
+    let one = l.splat(1.0);
+    // e = (ph + pl)·2^n; below 2^-126 only 1 + e = 1 matters, so the
+    // scale is capped to stay exact and normal.
+    let s = pow2i(l, l.max(n, l.splat(-126.0)));
+    let (eh, el) = (l.mul(ph, s), l.mul(pl, s));
+    // 1 + e as dh + dl (Fast2Sum: e <= 1).
+    let (dh, dl) = fast_two_sum(l, one, eh);
+    let dl = l.add(dl, el);
+    let (q0, q1) = div_dd(l, l.add(ph, ph), l.add(pl, pl), dh, dl);
+    (q0, q1, n, s)
+}
+
+/// `tanh(ax)` for `ax >= 0` as a pair `th + tl` (to about 2^-27 relative;
+/// `th` is the f32 result).
+#[inline(always)]
+pub fn tanh_abs_dd<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F) {
+    let one = l.splat(1.0);
+    // Small: ax + ax³·P(ax²), the small term rounded once.
+    let x2 = l.mul(ax, ax);
+    let c = l.mul(l.mul(ax, x2), horner(l, x2, &P));
+    let (sh, sl) = fast_two_sum(l, ax, c);
+    // Large: 1 - (q0 + q1)·2^n.
+    let (q0, q1, _, s) = tanh_complement(l, ax);
+    let (bh, bl) = fast_two_sum(l, one, l.neg(l.mul(q0, s)));
+    let bl = l.sub(bl, l.mul(q1, s));
+    let small = l.lt(ax, l.splat(SMALL));
+    let (th, tl) = (l.select(small, sh, bh), l.select(small, sl, bl));
+    // Renormalize so th is the rounded sum.
+    fast_two_sum(l, th, tl)
+}
+
+/// `x` with the sign bit of `sign` (`|x|` is assumed positive or NaN).
+#[inline(always)]
+pub fn with_sign_of<L: Lanes>(l: L, x: L::F, sign: L::F) -> L::F {
+    let bit = l.and_i(l.to_bits(sign), l.splat_i(i32::MIN));
+    l.bits_as_float(l.or_i(l.to_bits(x), bit))
+}
+
+/// `(q, s)` with `1 - tanh(ax) ≈ q·s` (`s = 2^max(n, -126)`, so `q·s` is the
+/// value wherever it is not negligible next to 1): the quotient `2e/(1+e)`
+/// rounded once, within 1.3·2^-24 relative (the cheap sibling of
+/// [`tanh_complement`]).
+#[inline(always)]
+pub fn tanh_complement_rounded<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F) {
+    let (ph, _, n) = exp_parts2(l, l.mul(ax, l.splat(-2.0)));
+    let s = pow2i(l, l.max(n, l.splat(-126.0)));
+    let q = l.div(l.add(ph, ph), l.add(l.splat(1.0), l.mul(ph, s)));
+    (q, s)
+}
+
+/// `tanh x`.
+#[inline(always)]
+pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
+    // As tanh_abs_dd, but each branch rounds straight to f32.
+    let ax = l.abs(x);
+    let x2 = l.mul(ax, ax);
+    let small = l.mul_add(l.mul(ax, x2), horner(l, x2, &P), ax);
+    // 1 - 2e/(1+e) with one rounded quotient: q <= 1/2 here, so its error
+    // is at most a quarter ULP of the result.
+    let (q, s) = tanh_complement_rounded(l, ax);
+    let big = l.sub(l.splat(1.0), l.mul(q, s));
+    let t = l.select(l.lt(ax, l.splat(SMALL)), small, big);
+    pass_nan(l, x, with_sign_of(l, t, x))
+}
