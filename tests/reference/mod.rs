@@ -15,6 +15,8 @@ pub mod rows;
 pub mod sweep;
 mod trig;
 
+use std::cell::Cell;
+
 use simd_activations::{Activation, ParamValue};
 
 /// The float parameter `name` of `act`, as f64.
@@ -33,31 +35,70 @@ pub fn choice(act: &Activation, name: &str) -> &'static str {
     }
 }
 
+/// One family file's references: forward, backward, backward from output.
+type Family = (
+    fn(&Activation, f64) -> Option<f64>,
+    fn(&Activation, f64, f64) -> Option<f64>,
+    fn(&Activation, f64, f64) -> Option<f64>,
+);
+
+const FAMILIES: [Family; 5] = [
+    (
+        piecewise::forward,
+        piecewise::backward,
+        piecewise::backward_from_output,
+    ),
+    (
+        exponential::forward,
+        exponential::backward,
+        exponential::backward_from_output,
+    ),
+    (
+        parametric::forward,
+        parametric::backward,
+        parametric::backward_from_output,
+    ),
+    (trig::forward, trig::backward, trig::backward_from_output),
+    (
+        hyperbolic::forward,
+        hyperbolic::backward,
+        hyperbolic::backward_from_output,
+    ),
+];
+
+/// The family file that knows `act`. The sweeps call the references once
+/// per input, so the last answer is cached per thread (keyed by the name's
+/// address) instead of matching the name against every file each time.
+fn family(act: &Activation) -> Option<&'static Family> {
+    thread_local! {
+        static LAST: Cell<(usize, usize)> = const { Cell::new((0, usize::MAX)) };
+    }
+    let key = act.name().as_ptr() as usize;
+    let (last_key, last) = LAST.get();
+    if last_key == key {
+        return FAMILIES.get(last);
+    }
+    let index = FAMILIES
+        .iter()
+        .position(|f| (f.0)(act, 0.5).is_some())
+        .unwrap_or(usize::MAX);
+    LAST.set((key, index));
+    FAMILIES.get(index)
+}
+
 /// `f(x)` in f64, or `None` if no file knows the activation.
 pub fn forward(act: &Activation, x: f64) -> Option<f64> {
-    piecewise::forward(act, x)
-        .or_else(|| exponential::forward(act, x))
-        .or_else(|| parametric::forward(act, x))
-        .or_else(|| trig::forward(act, x))
-        .or_else(|| hyperbolic::forward(act, x))
+    (family(act)?.0)(act, x)
 }
 
 /// `f'(x)·dy` in f64, with SPEC.md's kink conventions.
 pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
-    piecewise::backward(act, x, dy)
-        .or_else(|| exponential::backward(act, x, dy))
-        .or_else(|| parametric::backward(act, x, dy))
-        .or_else(|| trig::backward(act, x, dy))
-        .or_else(|| hyperbolic::backward(act, x, dy))
+    (family(act)?.1)(act, x, dy)
 }
 
 /// The gradient from the output `y` (an f32 forward result) in f64.
 pub fn backward_from_output(act: &Activation, y: f64, dy: f64) -> Option<f64> {
-    piecewise::backward_from_output(act, y, dy)
-        .or_else(|| exponential::backward_from_output(act, y, dy))
-        .or_else(|| parametric::backward_from_output(act, y, dy))
-        .or_else(|| trig::backward_from_output(act, y, dy))
-        .or_else(|| hyperbolic::backward_from_output(act, y, dy))
+    (family(act)?.2)(act, y, dy)
 }
 
 /// `σ(x) = 1/(1 + e^-x)` in f64, without overflow.
