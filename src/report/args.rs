@@ -67,9 +67,17 @@ pub struct Options {
     pub sizes: Vec<usize>,
     pub threads: Vec<usize>,
     pub backends: Vec<Backend>,
+    /// Whether `--backends` was given: then every size times every backend
+    /// listed; by default sizes above [`SLOW_BACKENDS_MAX_LEN`] time only the
+    /// best one (the scalar and portable rows of the small sizes give the
+    /// comparison; at 16M elements they would take minutes).
+    pub explicit_backends: bool,
     pub passes: Vec<&'static str>,
     pub json: bool,
 }
+
+/// The largest size timed on every backend unless `--backends` is given.
+pub const SLOW_BACKENDS_MAX_LEN: usize = 1 << 20;
 
 pub const USAGE: &str = "\
 usage: simd-activations [options]
@@ -91,7 +99,8 @@ options:
                     parallel path on the best backend in a pool of T threads
                     (default: 1 and all cores)
   --backends B,...  scalar, portable, avx2, avx512 (default: every supported one,
-                    or only the one SIMD_ACTIVATIONS_BACKEND names)
+                    or only the one SIMD_ACTIVATIONS_BACKEND names; sizes above 1M
+                    then time only the best one, unless --backends is given)
   --passes P,...    forward, forward_inplace, backward, backward_from_output (default: all)
   --json            one JSON object per line instead of tables
   -h, --help        this text
@@ -208,6 +217,7 @@ impl Options {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ],
             backends: default_backends,
+            explicit_backends: false,
             passes: PASSES.to_vec(),
             json: false,
         };
@@ -244,7 +254,10 @@ impl Options {
                         })
                         .collect::<Result<_, _>>()?;
                 }
-                "--backends" => opts.backends = parse_backends(&value("--backends")?)?,
+                "--backends" => {
+                    opts.backends = parse_backends(&value("--backends")?)?;
+                    opts.explicit_backends = true;
+                }
                 "--passes" => {
                     let mut passes = Vec::new();
                     for p in split_top_level(&value("--passes")?) {

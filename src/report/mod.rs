@@ -446,8 +446,10 @@ pub fn run(opts: &Options) {
             // One thread: every backend serially. More: the parallel path on
             // the best backend, as a caller's pool.install would run it.
             let execs: Vec<Executor> = if threads == 1 {
+                let large = n > args::SLOW_BACKENDS_MAX_LEN && !opts.explicit_backends;
                 opts.backends
                     .iter()
+                    .filter(|&&b| !large || b == best)
                     .map(|&b| Executor::with_backend(b).expect("supported").serial())
                     .collect()
             } else {
