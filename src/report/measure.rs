@@ -46,6 +46,30 @@ pub fn best_seconds(mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Seconds per run of an in-place pass, which changes its own input:
+/// `f(true)` restores the input (untimed) before every timed `f(false)`, so
+/// repeated application never skews the time (leaky_relu applied a
+/// thousand times to the same buffer pushes its negative half into the
+/// denormal range, which is many times slower). Each run is timed on its
+/// own: at 4K elements and more the clock's own cost is a few percent.
+pub fn best_seconds_fresh(mut f: impl FnMut(bool)) -> f64 {
+    let mut timed = || {
+        f(true);
+        let t = Instant::now();
+        f(false);
+        t.elapsed().as_secs_f64()
+    };
+    let warm = timed();
+    let runs = if warm >= VERY_LONG_RUN.as_secs_f64() {
+        1
+    } else if warm >= LONG_RUN.as_secs_f64() {
+        LONG_RUNS
+    } else {
+        ((BATCH.as_secs_f64() * BATCHES as f64 / warm.max(1e-9)).ceil() as usize).clamp(3, 1 << 16)
+    };
+    (0..runs).map(|_| timed()).fold(f64::INFINITY, f64::min)
+}
+
 /// The buffers of one size: input, output, gradient, and scratch.
 pub struct Buffers {
     pub x: Vec<f32>,
