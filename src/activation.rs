@@ -43,15 +43,27 @@ pub trait ActivationFn {
     /// `dx` from the forward output `y` instead of the input, so a training
     /// loop can free `x` (oneDNN's `use_dst_for_bwd`).
     ///
-    /// Available where `y` determines the gradient: relu, relu6, hardtanh,
-    /// identity, binary_step, hardshrink, softshrink always;
-    /// leaky_relu only with `negative_slope >= 0`; threshold only with
-    /// `value <= threshold`. Not available (an `Err`) for hardsigmoid and
-    /// hardswish, whose output does not identify the input at the kinks.
-    /// [`ActivationFn::supports_backward_from_output`] tells in advance;
+    /// Available where `y` determines the gradient (the README tables'
+    /// "from y" column): for example relu, sigmoid, tanh and softmax always,
+    /// leaky_relu only with `negative_slope >= 0`, elu only with
+    /// `alpha >= 0`; not for hardswish, silu, gelu or mish, whose output
+    /// does not identify the input. Elsewhere it is an `Err`;
+    /// [`ActivationFn::supports_backward_from_output`] tells in advance and
     /// each activation's [`Info::from_output`] says why.
     fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) -> Result<(), Error> {
         Executor::global()?.backward_from_output(self, y, dy, dx)
+    }
+
+    /// [`ActivationFn::backward`] writing `dx` over `dy` (one buffer less in
+    /// a training loop); see [`Executor::backward_inplace`].
+    fn backward_inplace(&self, x: &[f32], dy_dx: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.backward_inplace(self, x, dy_dx)
+    }
+
+    /// [`ActivationFn::backward_from_output`] writing `dx` over `dy`; see
+    /// [`Executor::backward_inplace`].
+    fn backward_from_output_inplace(&self, y: &[f32], dy_dx: &mut [f32]) -> Result<(), Error> {
+        Executor::global()?.backward_from_output_inplace(self, y, dy_dx)
     }
 
     /// `y = f(x)` on a `[rows, cols]` buffer: softmax, log_softmax and

@@ -27,6 +27,10 @@ impl<K: Elementwise> LaneOp for ElementwisePass<'_, K> {
             Pass::ForwardInPlace { xy } => map1_inplace(l, Forward(k), xy),
             Pass::Backward { x, dy, dx } => map2(l, Backward(k), x, dy, dx),
             Pass::BackwardFromOutput { y, dy, dx } => map2(l, BackwardFromOutput(k), y, dy, dx),
+            Pass::BackwardInPlace { x, g } => map2_inplace(l, Backward(k), x, g),
+            Pass::BackwardFromOutputInPlace { y, g } => {
+                map2_inplace(l, BackwardFromOutput(k), y, g)
+            }
         }
     }
 }
@@ -121,6 +125,34 @@ fn map1_inplace<L: Lanes, F: Map1>(l: L, f: F, a: &mut [f32]) {
     if !tail.is_empty() {
         let y = f.apply(l, l.load_partial(tail));
         l.store_partial(y, tail);
+    }
+}
+
+/// `b[i] = f(a[i], b[i])` (with the same fence as [`map1_inplace`]).
+#[inline(always)]
+fn map2_inplace<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &mut [f32]) {
+    use core::sync::atomic::{compiler_fence, Ordering};
+    let w = L::WIDTH;
+    let mut a_blocks = a.chunks_exact(UNROLL * w);
+    let mut b_blocks = b.chunks_exact_mut(UNROLL * w);
+    for (a, b) in (&mut a_blocks).zip(&mut b_blocks) {
+        for (a, b) in a.chunks_exact(w).zip(b.chunks_exact_mut(w)) {
+            let (va, vb) = (l.load(a), l.load(b));
+            compiler_fence(Ordering::SeqCst);
+            l.store(f.apply(l, va, vb), b);
+        }
+    }
+    let mut a_rest = a_blocks.remainder().chunks_exact(w);
+    let mut b_rest = b_blocks.into_remainder().chunks_exact_mut(w);
+    for (a, b) in (&mut a_rest).zip(&mut b_rest) {
+        let (va, vb) = (l.load(a), l.load(b));
+        compiler_fence(Ordering::SeqCst);
+        l.store(f.apply(l, va, vb), b);
+    }
+    let (a, b) = (a_rest.remainder(), b_rest.into_remainder());
+    if !b.is_empty() {
+        let y = f.apply(l, l.load_partial(a), l.load_partial(b));
+        l.store_partial(y, b);
     }
 }
 

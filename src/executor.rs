@@ -215,6 +215,57 @@ impl Executor {
         )
     }
 
+    /// `dy_dx = f'(x)·dy_dx`: the backward pass writing `dx` over `dy`, which
+    /// saves a buffer in a training loop. Gives the same bits as
+    /// [`Executor::backward`].
+    ///
+    /// Every elementwise activation supports it. softmax and log_softmax
+    /// (whose `dx` needs a sum over the whole row of `dy` first) copy `dy`
+    /// into a temporary buffer; maxout, whose `dx` is `k` times longer than
+    /// its `dy`, is an `Err`.
+    ///
+    /// ```
+    /// use simd_activations::{Executor, Relu};
+    /// let x = [-1.0f32, 2.0, 0.0, 3.0];
+    /// let mut g = [10.0f32, 20.0, 30.0, 40.0]; // dy in, dx out
+    /// Executor::global()?.backward_inplace(&Relu, &x, &mut g)?;
+    /// assert_eq!(g, [0.0, 20.0, 0.0, 40.0]);
+    /// # Ok::<(), simd_activations::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// On a length mismatch, invalid parameters, or for maxout.
+    pub fn backward_inplace<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        x: &[f32],
+        dy_dx: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(
+            act.activation(),
+            Pass::BackwardInPlace { x, g: dy_dx },
+            None,
+        )
+    }
+
+    /// [`Executor::backward_from_output`] writing `dx` over `dy`; see
+    /// [`Executor::backward_inplace`] for which activations support it.
+    ///
+    /// # Errors
+    /// As [`Executor::backward_from_output`], and for maxout.
+    pub fn backward_from_output_inplace<A: ActivationFn + ?Sized>(
+        &self,
+        act: &A,
+        y: &[f32],
+        dy_dx: &mut [f32],
+    ) -> Result<(), Error> {
+        self.run(
+            act.activation(),
+            Pass::BackwardFromOutputInPlace { y, g: dy_dx },
+            None,
+        )
+    }
+
     /// `y = f(x)` on a `[rows, cols]` buffer: row-wise functions (softmax,
     /// log_softmax, maxout) apply to each row of `cols` elements;
     /// elementwise ones ignore the rows. `y` has `rows × output_cols`
@@ -301,7 +352,7 @@ impl Executor {
 
     fn run_kernel<K: Elementwise + Kernel>(&self, kernel: &K, pass: Pass<'_>) -> Result<(), Error> {
         validate_all(kernel)?;
-        if let Pass::BackwardFromOutput { .. } = pass {
+        if pass.is_from_output() {
             Elementwise::check_backward_from_output(kernel).map_err(|reason| {
                 Error::BackwardFromOutputUnsupported {
                     activation: crate::spec::spec_string(kernel),

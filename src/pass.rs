@@ -21,6 +21,10 @@ pub(crate) enum Pass<'a> {
         dy: &'a [f32],
         dx: &'a mut [f32],
     },
+    /// `g = f'(x)·g`: `g` holds `dy` and receives `dx`.
+    BackwardInPlace { x: &'a [f32], g: &'a mut [f32] },
+    /// `g` = the gradient from the output `y` and `dy = g`.
+    BackwardFromOutputInPlace { y: &'a [f32], g: &'a mut [f32] },
 }
 
 /// `Err` unless buffer `found_name` is as long as `expected_name`.
@@ -56,7 +60,17 @@ impl<'a> Pass<'a> {
                 same_len("y", y.len(), "dy", dy.len())?;
                 same_len("y", y.len(), "dx", dx.len())
             }
+            Pass::BackwardInPlace { x, g } => same_len("x", x.len(), "dy_dx", g.len()),
+            Pass::BackwardFromOutputInPlace { y, g } => same_len("y", y.len(), "dy_dx", g.len()),
         }
+    }
+
+    /// Whether this is one of the backward passes from the output.
+    pub(crate) fn is_from_output(&self) -> bool {
+        matches!(
+            self,
+            Pass::BackwardFromOutput { .. } | Pass::BackwardFromOutputInPlace { .. }
+        )
     }
 
     /// The number of elements (of the written buffer).
@@ -65,6 +79,7 @@ impl<'a> Pass<'a> {
             Pass::Forward { y, .. } => y.len(),
             Pass::ForwardInPlace { xy } => xy.len(),
             Pass::Backward { dx, .. } | Pass::BackwardFromOutput { dx, .. } => dx.len(),
+            Pass::BackwardInPlace { g, .. } | Pass::BackwardFromOutputInPlace { g, .. } => g.len(),
         }
     }
 
@@ -118,6 +133,22 @@ impl<'a> Pass<'a> {
                         dy: g1,
                         dx: d1,
                     },
+                )
+            }
+            Pass::BackwardInPlace { x, g } => {
+                let (x0, x1) = x.split_at(mid);
+                let (g0, g1) = g.split_at_mut(mid);
+                (
+                    Pass::BackwardInPlace { x: x0, g: g0 },
+                    Pass::BackwardInPlace { x: x1, g: g1 },
+                )
+            }
+            Pass::BackwardFromOutputInPlace { y, g } => {
+                let (y0, y1) = y.split_at(mid);
+                let (g0, g1) = g.split_at_mut(mid);
+                (
+                    Pass::BackwardFromOutputInPlace { y: y0, g: g0 },
+                    Pass::BackwardFromOutputInPlace { y: y1, g: g1 },
                 )
             }
         }

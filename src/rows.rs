@@ -77,10 +77,40 @@ pub(crate) fn run<K: Rowwise + Kernel>(
 ) -> Result<(), Error> {
     validate_all(k)?;
     let name = crate::spec::spec_string(k);
+    // Backward in place: a row's dx needs sums over the whole row of dy
+    // first, and the long-row path reads dy again after other segments'
+    // dx are written, so these run out of place on a copy of dy.
+    let pass = match pass {
+        Pass::BackwardInPlace { g, .. } | Pass::BackwardFromOutputInPlace { g, .. }
+            if !k.supports_inplace() =>
+        {
+            let _ = g;
+            return Err(shape_error(format!(
+                "{name} cannot run its backward in place: its dy rows are shorter than its dx rows"
+            )));
+        }
+        Pass::BackwardInPlace { x, g } => {
+            let dy = g.to_vec();
+            return run(exec, k, Pass::Backward { x, dy: &dy, dx: g }, cols);
+        }
+        Pass::BackwardFromOutputInPlace { y, g } => {
+            let dy = g.to_vec();
+            return run(
+                exec,
+                k,
+                Pass::BackwardFromOutput { y, dy: &dy, dx: g },
+                cols,
+            );
+        }
+        other => other,
+    };
     let (input_name, input_len) = match &pass {
         Pass::Forward { x, .. } | Pass::Backward { x, .. } => ("x", x.len()),
         Pass::ForwardInPlace { xy } => ("x", xy.len()),
         Pass::BackwardFromOutput { dx, .. } => ("dx", dx.len()),
+        Pass::BackwardInPlace { .. } | Pass::BackwardFromOutputInPlace { .. } => {
+            unreachable!("converted to out-of-place passes above")
+        }
     };
     if let Pass::BackwardFromOutput { .. } = pass {
         Rowwise::check_backward_from_output(k).map_err(|reason| {
@@ -128,6 +158,9 @@ pub(crate) fn run<K: Rowwise + Kernel>(
         Pass::BackwardFromOutput { y, dy, .. } => {
             expect("y", y.len(), want_out)?;
             expect("dy", dy.len(), want_out)?;
+        }
+        Pass::BackwardInPlace { .. } | Pass::BackwardFromOutputInPlace { .. } => {
+            unreachable!("converted to out-of-place passes above")
         }
     }
     if rows == 0 {
@@ -346,6 +379,9 @@ mod softmax_ops {
     #[inline(always)]
     fn rows<L: Lanes>(l: L, log: bool, pass: Pass<'_>, cols: usize) {
         match pass {
+            Pass::BackwardInPlace { .. } | Pass::BackwardFromOutputInPlace { .. } => {
+                unreachable!("converted to out-of-place passes in run")
+            }
             Pass::Forward { x, y } => {
                 for (x, y) in x.chunks_exact(cols).zip(y.chunks_exact_mut(cols)) {
                     forward_row(l, log, Io::Out { x, y });
@@ -447,6 +483,9 @@ mod softmax_ops {
             }))
         };
         match pass {
+            Pass::BackwardInPlace { .. } | Pass::BackwardFromOutputInPlace { .. } => {
+                unreachable!("converted to out-of-place passes in run")
+            }
             Pass::Forward { x, y } => long_forward(token, log, Io::Out { x, y }, maximum(x)),
             Pass::ForwardInPlace { xy } => {
                 let m = maximum(xy);
@@ -603,6 +642,9 @@ mod maxout_ops {
         let token = exec.token();
         let g = groups_per_task(&exec, k);
         match pass {
+            Pass::BackwardInPlace { .. } | Pass::BackwardFromOutputInPlace { .. } => {
+                unreachable!("converted to out-of-place passes in run")
+            }
             Pass::Forward { x, y } => {
                 if exec.splits(x.len()) {
                     y.par_chunks_mut(g)

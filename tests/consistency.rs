@@ -110,6 +110,80 @@ fn in_place_equals_out_of_place() {
 }
 
 #[test]
+fn backward_in_place_equals_out_of_place() {
+    for exec in executors() {
+        for act in all_examples() {
+            let (x, dy) = inputs(&act, 37);
+            // Every length's tail too: the in-place loop has its own tail.
+            for n in [x.len(), 0, 1, 7, 8, 9, 15, 16, 17, 33, 100] {
+                let (x, dy) = (&x[..n], &dy[..n]);
+                let mut dx = vec![0.0; n];
+                exec.backward(&act, x, dy, &mut dx).unwrap();
+                let mut g = dy.to_vec();
+                exec.backward_inplace(&act, x, &mut g).unwrap();
+                assert_eq!(bits(&dx), bits(&g), "{act} on {}, n = {n}", exec.backend());
+                if act.supports_backward_from_output() {
+                    let mut y = vec![0.0; n];
+                    exec.forward(&act, x, &mut y).unwrap();
+                    exec.backward_from_output(&act, &y, dy, &mut dx).unwrap();
+                    let mut g = dy.to_vec();
+                    exec.backward_from_output_inplace(&act, &y, &mut g).unwrap();
+                    assert_eq!(bits(&dx), bits(&g), "{act} from y on {}", exec.backend());
+                } else {
+                    let mut g = dy.to_vec();
+                    let err = exec.backward_from_output_inplace(&act, x, &mut g);
+                    assert!(
+                        matches!(err, Err(Error::BackwardFromOutputUnsupported { .. })),
+                        "{act}: {err:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn backward_in_place_for_rows_and_its_errors() {
+    let exec = Executor::global().unwrap();
+    let mut rng = Rng::new(41);
+    let x: Vec<f32> = (0..120).map(|_| rng.range(-4.0, 4.0) as f32).collect();
+    let dy = gradients(x.len(), 42);
+    for act in ["softmax", "log_softmax"] {
+        let act: Activation = act.parse().unwrap();
+        // The 1-D methods treat the buffer as one row.
+        let mut one_row = vec![0.0; x.len()];
+        exec.backward(&act, &x, &dy, &mut one_row).unwrap();
+        let mut g = dy.clone();
+        exec.backward_inplace(&act, &x, &mut g).unwrap();
+        assert_eq!(bits(&one_row), bits(&g), "{act}");
+        let mut y = vec![0.0; x.len()];
+        exec.forward(&act, &x, &mut y).unwrap();
+        exec.backward_from_output(&act, &y, &dy, &mut one_row)
+            .unwrap();
+        let mut g = dy.clone();
+        exec.backward_from_output_inplace(&act, &y, &mut g).unwrap();
+        assert_eq!(bits(&one_row), bits(&g), "{act} from y");
+    }
+    // maxout's dy is k times shorter than its dx: no in-place form.
+    let maxout: Activation = "maxout(k=2)".parse().unwrap();
+    let mut g = vec![0.0; 8];
+    let err = exec
+        .backward_inplace(&maxout, &[0.0; 8], &mut g)
+        .unwrap_err();
+    assert!(err.to_string().contains("in place"), "{err}");
+    // Lengths must match, and the message names both.
+    let relu: Activation = "relu".parse().unwrap();
+    let err = exec
+        .backward_inplace(&relu, &[0.0; 5], &mut [0.0; 4])
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains('5') && msg.contains('4') && msg.contains("dy_dx"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn parallel_equals_serial_in_pools_of_two_and_three() {
     let n = (1 << 18) + 13;
     let mut rng = Rng::new(5);
@@ -138,6 +212,12 @@ fn parallel_equals_serial_in_pools_of_two_and_three() {
                 pool.install(|| parallel.forward_inplace(&act, &mut b))
                     .unwrap();
                 assert!(bits(&a) == bits(&b), "{act} in place on {backend}");
+                let mut a = dy.clone();
+                let mut b = dy.clone();
+                serial.backward_inplace(&act, &x, &mut a).unwrap();
+                pool.install(|| parallel.backward_inplace(&act, &x, &mut b))
+                    .unwrap();
+                assert!(bits(&a) == bits(&b), "{act} backward in place on {backend}");
             }
         }
     }
