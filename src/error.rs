@@ -73,6 +73,16 @@ pub enum Error {
         /// What is wrong, with the numbers.
         reason: String,
     },
+    /// A byte (or other `Pod`) buffer cannot be viewed as f32: misaligned
+    /// (without [`crate::Misaligned::Copy`]) or not a whole number of f32.
+    ByteBuffer {
+        /// Which buffer of the call (`x`, `y`, `dy`, `dx`).
+        buffer: &'static str,
+        /// Its length in bytes.
+        bytes: usize,
+        /// What is wrong, with the numbers.
+        problem: String,
+    },
     /// An execution option is out of range.
     InvalidOption {
         /// The option's name.
@@ -132,6 +142,11 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidShape { reason } => write!(f, "invalid shape: {reason}"),
+            Error::ByteBuffer {
+                buffer,
+                bytes,
+                problem,
+            } => write!(f, "byte buffer {buffer} of {bytes} bytes {problem}"),
             Error::InvalidOption {
                 option,
                 value,

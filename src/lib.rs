@@ -52,6 +52,7 @@ include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 mod activation;
 mod backend;
+pub mod bytes;
 mod channels;
 pub mod cpu;
 mod driver;
@@ -69,6 +70,7 @@ mod training;
 
 pub use activation::ActivationFn;
 pub use backend::{Backend, BACKEND_ENV};
+pub use bytes::Misaligned;
 pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
 pub use error::Error;
 pub use executor::{Executor, CHUNK_ALIGN, DEFAULT_CHUNK_LEN, DEFAULT_MIN_PARALLEL_LEN};
