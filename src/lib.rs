@@ -52,6 +52,7 @@ include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 mod activation;
 mod backend;
+mod bias;
 pub mod bytes;
 mod channels;
 pub mod cpu;

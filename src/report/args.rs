@@ -24,6 +24,14 @@ pub enum Op {
     PreluChannels { channels: usize, last: bool },
     /// rrelu or noisy_relu in training mode (draws from a seed).
     Training(Activation),
+    /// `f(x + b)` with a bias of `features` broadcast over rows: fused, or
+    /// as the two separate passes (bias add, then the activation) it
+    /// replaces.
+    Bias {
+        act: Activation,
+        features: usize,
+        unfused: bool,
+    },
 }
 
 impl fmt::Display for Op {
@@ -40,6 +48,15 @@ impl fmt::Display for Op {
                 if *last { ",last" } else { "" }
             ),
             Op::Training(act) => write!(f, "{act}[training]"),
+            Op::Bias {
+                act,
+                features,
+                unfused,
+            } => write!(
+                f,
+                "{act}[bias={features}{}]",
+                if *unfused { ",unfused" } else { "" }
+            ),
         }
     }
 }
@@ -54,7 +71,12 @@ pub fn default_ops() -> Vec<Op> {
             cols: DEFAULT_COLS,
         })
         .collect();
-    for extra in ["prelu[channels=64]", "rrelu[training]"] {
+    for extra in [
+        "prelu[channels=64]",
+        "rrelu[training]",
+        "gelu[bias=1024]",
+        "gelu[bias=1024,unfused]",
+    ] {
         ops.push(parse_op(extra).expect("default ops parse"));
     }
     ops
@@ -91,9 +113,11 @@ options:
                     each optionally followed by [options]: softmax[cols=N] (rowwise functions
                     on rows of N, default 1024), prelu[channels=C] or prelu[channels=C,last]
                     (one weight per channel, backward with the weight gradient),
-                    rrelu[training] and noisy_relu[training] (random draws from a seed)
+                    rrelu[training] and noisy_relu[training] (random draws from a seed),
+                    relu[bias=F] (y = f(x + b), b of F features over rows; backward with
+                    the bias gradient) and relu[bias=F,unfused] (the same as separate passes)
                     (default: every activation with its first example parameters, and
-                    prelu[channels=64], rrelu[training])
+                    prelu[channels=64], rrelu[training], gelu[bias=1024] fused and unfused)
   --sizes N,...     element counts; K and M suffixes allowed (default: 16K,16M)
   --threads T,...   thread counts; 1 times each backend serially, T > 1 times the
                     parallel path on the best backend in a pool of T threads
@@ -194,13 +218,30 @@ pub fn parse_op(s: &str) -> Result<Op, String> {
                 _ => Err(bad("expected [channels=C] or [channels=C,last]")),
             }
         }
+        [bias, rest @ ..] if bias.starts_with("bias=") => {
+            if act.kind() != Kind::Elementwise {
+                return Err(bad("bias + activation needs an elementwise function"));
+            }
+            let features = parse_size(&bias["bias=".len()..])
+                .map_err(|_| bad("bias must be a positive feature count"))?;
+            let unfused = match rest {
+                [] => false,
+                ["unfused"] => true,
+                _ => return Err(bad("expected [bias=F] or [bias=F,unfused]")),
+            };
+            Ok(Op::Bias {
+                act,
+                features,
+                unfused,
+            })
+        }
         [cols] if cols.starts_with("cols=") => {
             let cols = parse_size(&cols["cols=".len()..])
                 .map_err(|_| bad("cols must be a positive count"))?;
             Ok(Op::Spec { act, cols })
         }
         _ => Err(bad(
-            "unknown options (expected training, channels=C[,last] or cols=N)",
+            "unknown options (expected training, channels=C[,last], cols=N or bias=F[,unfused])",
         )),
     }
 }

@@ -10,7 +10,7 @@ use measure::{best_seconds, best_seconds_fresh, stream_2r1w, Buffers};
 use rayon::prelude::*;
 use simd_activations::{
     Activation, ActivationFn, Backend, Executor, Identity, Kind, Layout, NoisyRelu, ParamValue,
-    Prelu, Rrelu,
+    Prelu, Rrelu, DEFAULT_CHUNK_LEN,
 };
 use std::collections::HashMap;
 
@@ -378,6 +378,65 @@ fn time_op(
             });
             Some((secs, bytes_per_elem(pass), m))
         }
+        Op::Bias {
+            act,
+            features,
+            unfused,
+        } => {
+            let f = *features;
+            let m = n / f * f;
+            if m == 0 || pass == "backward_from_output" {
+                return None;
+            }
+            let bias: Vec<f32> = (0..f).map(|i| (i as f32 / f as f32) - 0.5).collect();
+            let mut db = vec![0.0f32; f];
+            let Buffers {
+                x,
+                y,
+                dy,
+                dx,
+                scratch,
+            } = buf;
+            let (x, y, dy, dx, scratch) = (
+                &x[..m],
+                &mut y[..m],
+                &dy[..m],
+                &mut dx[..m],
+                &mut scratch[..m],
+            );
+            let parallel = pool.is_some();
+            let secs = on_threads(pool, || {
+                if pass == "forward_inplace" {
+                    return best_seconds_fresh(|reset| {
+                        if reset {
+                            scratch.copy_from_slice(x);
+                        } else if *unfused {
+                            add_bias_inplace(scratch, &bias, parallel);
+                            exec.forward_inplace(act, scratch).expect("validated op");
+                        } else {
+                            exec.forward_bias_inplace(act, scratch, &bias)
+                                .expect("validated op");
+                        }
+                    });
+                }
+                best_seconds(|| match (pass, *unfused) {
+                    ("forward", false) => exec.forward_bias(act, x, &bias, y).expect("valid"),
+                    ("forward", true) => {
+                        add_bias(x, &bias, y, parallel);
+                        exec.forward_inplace(act, y).expect("validated op");
+                    }
+                    (_, false) => exec
+                        .backward_bias(act, x, &bias, dy, dx, &mut db)
+                        .expect("validated op"),
+                    (_, true) => {
+                        add_bias(x, &bias, scratch, parallel);
+                        exec.backward(act, scratch, dy, dx).expect("validated op");
+                        column_sums(dx, &mut db, parallel);
+                    }
+                })
+            });
+            Some((secs, bytes_per_elem(pass), m))
+        }
         Op::Training(act) => {
             let Buffers {
                 x,
@@ -543,4 +602,71 @@ impl Training {
             (Training::Noisy(t), _) => t.backward_from_output(y, dy, dx),
         }
     }
+}
+
+/// `out = x + bias` over rows (the unfused pair's first pass), split over
+/// the pool's threads when `parallel`.
+fn add_bias(x: &[f32], bias: &[f32], out: &mut [f32], parallel: bool) {
+    let f = bias.len();
+    let rows = |x: &[f32], out: &mut [f32]| {
+        for (x, out) in x.chunks_exact(f).zip(out.chunks_exact_mut(f)) {
+            for ((o, &v), &b) in out.iter_mut().zip(x).zip(bias) {
+                *o = v + b;
+            }
+        }
+    };
+    if parallel {
+        let per_task = (DEFAULT_CHUNK_LEN / f).max(1) * f;
+        out.par_chunks_mut(per_task)
+            .zip(x.par_chunks(per_task))
+            .for_each(|(out, x)| rows(x, out));
+    } else {
+        rows(x, out);
+    }
+}
+
+/// `x += bias` over rows.
+fn add_bias_inplace(x: &mut [f32], bias: &[f32], parallel: bool) {
+    let f = bias.len();
+    let rows = |x: &mut [f32]| {
+        for row in x.chunks_exact_mut(f) {
+            for (v, &b) in row.iter_mut().zip(bias) {
+                *v += b;
+            }
+        }
+    };
+    if parallel {
+        let per_task = (DEFAULT_CHUNK_LEN / f).max(1) * f;
+        x.par_chunks_mut(per_task).for_each(rows);
+    } else {
+        rows(x);
+    }
+}
+
+/// `db = Σ_rows dx` (the unfused pair's extra pass for the bias gradient),
+/// split over the pool's threads when `parallel`.
+fn column_sums(dx: &[f32], db: &mut [f32], parallel: bool) {
+    let f = db.len();
+    let sums = |dx: &[f32]| {
+        let mut s = vec![0.0f32; f];
+        for row in dx.chunks_exact(f) {
+            for (d, &v) in s.iter_mut().zip(row) {
+                *d += v;
+            }
+        }
+        s
+    };
+    let total = if parallel {
+        let per_task = (DEFAULT_CHUNK_LEN / f).max(1) * f;
+        dx.par_chunks(per_task).map(sums).reduce(
+            || vec![0.0f32; f],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                a
+            },
+        )
+    } else {
+        sums(dx)
+    };
+    db.copy_from_slice(&total);
 }
