@@ -13,7 +13,9 @@ use crate::Backend;
 /// The scalar backend's token (always available).
 #[derive(Clone, Copy, Debug)]
 pub struct Scalar {
-    /// Whether the CPU has hardware FMA (x86-64 only; always false elsewhere).
+    /// Whether the CPU has hardware FMA (x86-64 only; always false elsewhere,
+    /// where only x86-64 reads it).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     fma: bool,
 }
 
