@@ -51,6 +51,8 @@
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 mod activation;
+#[cfg(feature = "ndarray")]
+pub mod array;
 mod backend;
 mod bias;
 pub mod bytes;
@@ -70,6 +72,8 @@ mod spec;
 mod training;
 
 pub use activation::ActivationFn;
+#[cfg(feature = "ndarray")]
+pub use array::Activate;
 pub use backend::{Backend, BACKEND_ENV};
 pub use bytes::Misaligned;
 pub use channels::{Apl, Layout, PreluChannels, Srelu, SreluParams};
