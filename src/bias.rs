@@ -11,7 +11,8 @@
 
 use crate::executor::Executor;
 use crate::kernel::{validate_all, Elementwise, Kernel};
-use crate::lanes::{LaneOp, Lanes, Token};
+use crate::lanes::{LaneOp, Lanes};
+use crate::pass::same_len;
 use crate::{ActivationFn, Error};
 use rayon::prelude::*;
 
@@ -172,19 +173,6 @@ fn elementwise_only(name: &str) -> Error {
         reason: format!(
             "bias + activation needs an elementwise function; {name} works on whole rows"
         ),
-    }
-}
-
-fn same_len(a: &'static str, n: usize, b: &'static str, m: usize) -> Result<(), Error> {
-    if n == m {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            expected_name: a,
-            expected: n,
-            found_name: b,
-            found: m,
-        })
     }
 }
 
@@ -349,7 +337,14 @@ impl Executor {
         let block = (BLOCK / cols).max(1) * cols;
         let run = |x: &[f32], dy: &[f32], dx: &mut [f32]| -> Vec<f64> {
             let mut acc = vec![0.0f64; cols];
-            block_backward(token, k, b, x, dy, dx, &mut acc);
+            token.vectorize(Backward {
+                k,
+                b,
+                x,
+                dy,
+                dx,
+                acc: &mut acc,
+            });
             acc
         };
         let mut total = vec![0.0f64; cols];
@@ -387,23 +382,4 @@ impl Executor {
             *d = *t as f32;
         }
     }
-}
-
-fn block_backward<K: Elementwise>(
-    token: Token,
-    k: &K,
-    b: &[f32],
-    x: &[f32],
-    dy: &[f32],
-    dx: &mut [f32],
-    acc: &mut [f64],
-) {
-    token.vectorize(Backward {
-        k,
-        b,
-        x,
-        dy,
-        dx,
-        acc,
-    });
 }

@@ -28,7 +28,7 @@ pub(crate) enum Pass<'a> {
 }
 
 /// `Err` unless buffer `found_name` is as long as `expected_name`.
-fn same_len(
+pub(crate) fn same_len(
     expected_name: &'static str,
     expected: usize,
     found_name: &'static str,

@@ -79,7 +79,28 @@ pub struct Buffers {
     pub scratch: Vec<f32>,
 }
 
+/// The first `m` elements of each buffer: `(x, y, dy, dx, scratch)`.
+pub type Prefix<'a> = (
+    &'a [f32],
+    &'a mut [f32],
+    &'a [f32],
+    &'a mut [f32],
+    &'a mut [f32],
+);
+
 impl Buffers {
+    /// The first `m` elements of every buffer, for ops that need whole rows
+    /// or channels.
+    pub fn prefix(&mut self, m: usize) -> Prefix<'_> {
+        (
+            &self.x[..m],
+            &mut self.y[..m],
+            &self.dy[..m],
+            &mut self.dx[..m],
+            &mut self.scratch[..m],
+        )
+    }
+
     /// Buffers of `n` elements; `x` spreads over [-8, 8) (where every
     /// activation does something), `dy` over [-1, 1).
     pub fn new(n: usize) -> Buffers {

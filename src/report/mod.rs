@@ -344,20 +344,7 @@ fn time_op(
                 .expect("valid")
                 .on(*exec);
             let mut dw = vec![0.0f32; c];
-            let Buffers {
-                x,
-                y,
-                dy,
-                dx,
-                scratch,
-            } = buf;
-            let (x, y, dy, dx, scratch) = (
-                &x[..m],
-                &mut y[..m],
-                &dy[..m],
-                &mut dx[..m],
-                &mut scratch[..m],
-            );
+            let (x, y, dy, dx, scratch) = buf.prefix(m);
             let secs = on_threads(pool, || {
                 if pass == "forward_inplace" {
                     return best_seconds_fresh(|reset| {
@@ -390,20 +377,7 @@ fn time_op(
             }
             let bias: Vec<f32> = (0..f).map(|i| (i as f32 / f as f32) - 0.5).collect();
             let mut db = vec![0.0f32; f];
-            let Buffers {
-                x,
-                y,
-                dy,
-                dx,
-                scratch,
-            } = buf;
-            let (x, y, dy, dx, scratch) = (
-                &x[..m],
-                &mut y[..m],
-                &dy[..m],
-                &mut dx[..m],
-                &mut scratch[..m],
-            );
+            let (x, y, dy, dx, scratch) = buf.prefix(m);
             let parallel = pool.is_some();
             let secs = on_threads(pool, || {
                 if pass == "forward_inplace" {
@@ -445,9 +419,6 @@ fn time_op(
                 dx,
                 scratch,
             } = buf;
-            if pass == "forward_inplace" {
-                scratch.copy_from_slice(x);
-            }
             let param = |name| act.param(name).map_or(0.0, |v| v.float());
             let train = if act.name() == "rrelu" {
                 Training::Rrelu(
