@@ -39,11 +39,25 @@ impl Trait {
     }
 }
 
+/// Sets `cfg(x86_simd)` where the runtime-dispatched AVX2/AVX-512 backends
+/// can be compiled: x86-64 with its usual SSE2 float ABI. Soft-float targets
+/// such as `x86_64-unknown-none` have no vector registers in their ABI, and
+/// LLVM cannot lower the AVX code there; they get scalar and portable only.
+fn declare_x86_simd() {
+    println!("cargo:rustc-check-cfg=cfg(x86_simd)");
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    if arch == "x86_64" && features.split(',').any(|f| f == "sse2") {
+        println!("cargo:rustc-cfg=x86_simd");
+    }
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let dir = root.join("kernels");
     println!("cargo:rerun-if-changed=kernels");
     println!("cargo:rerun-if-changed=build.rs");
+    declare_x86_simd();
 
     let mut kernels = Vec::new();
     let mut subdirs = Vec::new();

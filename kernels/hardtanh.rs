@@ -1,5 +1,6 @@
 //! `hardtanh`: clamp(x, min_val, max_val).
 
+use alloc::format;
 use crate::kernel::prelude::*;
 
 /// Hard tanh: `clamp(x, min_val, max_val)`, NaN propagating.

@@ -1,5 +1,6 @@
 //! `maxout`: the maximum of each group of `k` consecutive elements.
 
+use alloc::{format, string::String};
 use crate::kernel::prelude::*;
 use crate::rows::RowCall;
 

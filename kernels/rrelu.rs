@@ -2,6 +2,7 @@
 //! (spec `rrelu(lower=...,upper=...)`); training mode is the typed API
 //! [`crate::RreluTraining`], whose lane math is also here.
 
+use alloc::format;
 use super::leaky_relu::LeakyRelu;
 use super::math::random::{bits, counters, uniform};
 use crate::kernel::prelude::*;

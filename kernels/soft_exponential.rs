@@ -123,7 +123,7 @@ impl Elementwise for SoftExponential {
         // 0 < α < 1: e^u - (1 - α²) = (1 - α²)·expm1(u - u0) with
         // u0 = ln(1 - α²), where the function crosses 0: one term, no
         // cancellation, relative accuracy at the root.
-        let u0 = pair((1.0 - a * a).ln());
+        let u0 = pair(crate::float::ln_f64(1.0 - a * a));
         let c = pair((1.0 - a * a) / a);
         // d = u - u0 as d + dd exactly.
         let (d, dd) = two_sum(l, z, l.splat(-u0.0));

@@ -26,6 +26,7 @@
 //! row NaN; a row of only `-inf` is NaN; `-inf` elements of other rows give
 //! 0 (softmax) and `-inf` (log_softmax).
 
+use alloc::string::String;
 use super::math::exp::exp_parts2;
 use super::math::exp_wide::exp_wide;
 use super::math::poly::ldexp;
@@ -290,7 +291,7 @@ impl Forward {
             m,
             inv_hi,
             inv_lo: (inv - inv_hi as f64) as f32,
-            lse: ((count - 1.0) + rest).ln_1p(),
+            lse: crate::float::ln_1p_f64((count - 1.0) + rest),
         }
     }
 }

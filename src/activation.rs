@@ -2,6 +2,7 @@
 
 use crate::kernel::{FromOutput, Info, Param, ParamValue};
 use crate::{Activation, Error, Executor};
+use alloc::vec::Vec;
 
 /// Forward and backward over f32 slices, implemented by [`Activation`] and
 /// by every typed activation struct ([`crate::Relu`], [`crate::LeakyRelu`], ...).

@@ -3,9 +3,9 @@
 
 use crate::lanes::Token;
 use crate::Error;
-use std::fmt;
-use std::str::FromStr;
-use std::sync::OnceLock;
+use alloc::{string::ToString, vec::Vec};
+use core::fmt;
+use core::str::FromStr;
 
 /// The environment variable that forces one backend for the whole process.
 pub const BACKEND_ENV: &str = "SIMD_ACTIVATIONS_BACKEND";
@@ -80,18 +80,28 @@ impl Backend {
 
     /// The backend calls use by default: the one `SIMD_ACTIVATIONS_BACKEND`
     /// names, or else [`Backend::detected`]. Decided once per process.
+    /// Without the `std` feature there is no environment: always
+    /// [`Backend::detected`].
     ///
     /// # Errors
     /// If the variable holds an unknown name, or names a backend this CPU
     /// cannot run. Every call that uses the default backend reports it.
     pub fn selected() -> Result<Backend, Error> {
-        static SELECTED: OnceLock<Result<Backend, Error>> = OnceLock::new();
-        SELECTED
-            .get_or_init(|| {
-                let value = std::env::var_os(BACKEND_ENV);
-                select(value.as_ref().map(|v| v.to_string_lossy()).as_deref())
-            })
-            .clone()
+        #[cfg(feature = "std")]
+        {
+            static SELECTED: std::sync::OnceLock<Result<Backend, Error>> =
+                std::sync::OnceLock::new();
+            SELECTED
+                .get_or_init(|| {
+                    let value = std::env::var_os(BACKEND_ENV);
+                    select(value.as_ref().map(|v| v.to_string_lossy()).as_deref())
+                })
+                .clone()
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            select(None)
+        }
     }
 }
 

@@ -12,9 +12,10 @@
 use crate::executor::Executor;
 use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::{LaneOp, Lanes};
+use crate::par::prelude::*;
 use crate::pass::same_len;
 use crate::{ActivationFn, Error};
-use rayon::prelude::*;
+use alloc::{format, vec, vec::Vec};
 
 /// Elements per block of whole rows of the backward's bias-gradient sums
 /// (at least one row per block). Fixed, so `db` never depends on an
@@ -356,7 +357,7 @@ impl Executor {
         if self.splits(x.len()) {
             // Groups of blocks keep the partial sums' memory bounded; the
             // sums are still added one block at a time, in order.
-            let group = block * 4 * rayon::current_num_threads();
+            let group = block * 4 * crate::par::current_num_threads();
             for ((x, dy), dx) in x
                 .chunks(group)
                 .zip(dy.chunks(group))

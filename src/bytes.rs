@@ -27,8 +27,9 @@
 //! ```
 
 use crate::{ActivationFn, Error, Executor};
+use alloc::borrow::Cow;
+use alloc::{format, string::ToString, vec};
 use bytemuck::{Pod, PodCastError};
-use std::borrow::Cow;
 
 /// What a byte-buffer call does with a buffer that is not 4-byte aligned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -25,6 +25,7 @@ use crate::lanes::{LaneOp, Lanes};
 use crate::reduce::{for_blocks, for_vectors, load_n, segments, store_n, Sum16, SEG};
 use crate::rows::{map_io, Io};
 use crate::{Error, Executor};
+use alloc::{format, string::ToString, vec, vec::Vec};
 
 /// Where the channel dimension of a buffer is.
 ///
@@ -474,7 +475,7 @@ impl<const P: usize> Call<'_, P> {
                 }
                 let mid = n.div_ceil(chunk) / 2 * chunk;
                 let (a, b) = io.split_at(mid);
-                rayon::join(
+                crate::par::join(
                     || split(a, first, chunk, op),
                     || split(b, first + mid, chunk, op),
                 );
@@ -557,7 +558,7 @@ impl<const P: usize> Call<'_, P> {
                     })
                 };
                 let parts: Vec<Vec<f64>> = if parallel {
-                    use rayon::prelude::*;
+                    use crate::par::prelude::*;
                     dx.par_chunks_mut(task)
                         .zip(x.par_chunks(task).zip(dy.par_chunks(task)))
                         .map(|(dx, (x, dy))| op(x, dy, dx))
@@ -614,7 +615,7 @@ fn split_at_segments<const M: usize>(
     let (x0, x1) = x.split_at(mid);
     let (g0, g1) = dy.split_at(mid);
     let (d0, d1) = dx.split_at_mut(mid);
-    let (mut a, b) = rayon::join(
+    let (mut a, b) = crate::par::join(
         || split_at_segments(x0, g0, d0, first, inner, op),
         || split_at_segments(x1, g1, d1, first + mid, inner, op),
     );

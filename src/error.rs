@@ -1,7 +1,8 @@
 //! The one error type of the crate.
 
 use crate::Backend;
-use std::fmt;
+use alloc::{string::String, vec::Vec};
+use core::fmt;
 
 /// Everything that can go wrong in a call. Messages name the problem
 /// precisely: both lengths on a mismatch, the offending part of a spec, the
@@ -156,4 +157,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

@@ -6,7 +6,6 @@ use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::Token;
 use crate::pass::Pass;
 use crate::{Activation, ActivationFn, Backend, Error};
-use std::sync::OnceLock;
 
 /// Buffers shorter than this many elements stay on the calling thread by
 /// default (1 Mi elements: 4 MiB per buffer). Below it the cost of waking
@@ -79,11 +78,22 @@ impl Executor {
     /// # Errors
     /// As [`Executor::new`]; the same error on every call.
     pub fn global() -> Result<&'static Executor, Error> {
-        static GLOBAL: OnceLock<Result<Executor, Error>> = OnceLock::new();
-        GLOBAL
-            .get_or_init(Executor::new)
-            .as_ref()
-            .map_err(Clone::clone)
+        #[cfg(feature = "std")]
+        {
+            static GLOBAL: std::sync::OnceLock<Result<Executor, Error>> =
+                std::sync::OnceLock::new();
+            GLOBAL
+                .get_or_init(Executor::new)
+                .as_ref()
+                .map_err(Clone::clone)
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            // No environment to read: the backend is the build target's
+            // best, so this cannot fail, and a race only builds it twice.
+            static GLOBAL: crate::once::RaceOnce<Executor> = crate::once::RaceOnce::new();
+            GLOBAL.get_or_init(Executor::new)
+        }
     }
 
     /// The backend calls run on.
@@ -153,7 +163,7 @@ impl Executor {
         self.parallel
             && len >= self.min_parallel_len
             && len > self.chunk_len
-            && rayon::current_num_threads() > 1
+            && crate::par::current_num_threads() > 1
     }
 
     /// `y = f(x)`.
@@ -380,7 +390,7 @@ fn split<K: Elementwise>(token: Token, kernel: &K, pass: Pass<'_>, chunk_len: us
     }
     let mid = len.div_ceil(chunk_len) / 2 * chunk_len;
     let (left, right) = pass.split_at(mid);
-    rayon::join(
+    crate::par::join(
         || split(token, kernel, left, chunk_len),
         || split(token, kernel, right, chunk_len),
     );

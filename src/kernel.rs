@@ -5,6 +5,7 @@
 
 use crate::lanes::Lanes;
 use crate::Error;
+use alloc::string::{String, ToString};
 
 /// The families of SPEC.md, used to group the catalogue and the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

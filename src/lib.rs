@@ -45,6 +45,10 @@
 //! `build.rs` registers it everywhere (see README.md).
 
 #![deny(missing_docs)]
+// Unit tests link std (the test harness does) even without the feature.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
+
+extern crate alloc;
 
 // The generated registry: kernel modules, `Activation`, `with_kernel!`,
 // `REGISTRY`. Included first so its macro is visible to the modules below.
@@ -61,8 +65,12 @@ pub mod cpu;
 mod driver;
 mod error;
 mod executor;
+mod float;
 pub mod kernel;
 pub mod lanes;
+#[cfg(not(feature = "std"))]
+mod once;
+mod par;
 mod pass;
 pub mod random;
 mod reduce;

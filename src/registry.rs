@@ -2,6 +2,7 @@
 
 use crate::kernel::{Info, ParamValue};
 use crate::Activation;
+use alloc::vec::Vec;
 
 /// One registered activation: its description and a constructor from
 /// parameter values (in `info.params` order).

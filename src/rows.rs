@@ -11,6 +11,7 @@ use crate::lanes::{LaneOp, Lanes, Token};
 use crate::pass::Pass;
 use crate::reduce::{dd_add, segments, SEG};
 use crate::{Error, Executor};
+use alloc::{format, string::String, vec::Vec};
 
 /// One call of a [`Rowwise`] kernel, its buffers and shape already checked
 /// (`x`, `dx`: `rows × cols`; `y`, `dy`: `rows × out_cols`).
@@ -293,7 +294,7 @@ pub(crate) fn for_row_chunks(
         }
         let mid = len.div_ceil(per_task) / 2 * per_task;
         let (a, b) = pass.split_at(mid);
-        rayon::join(
+        crate::par::join(
             || split(token, a, per_task, f),
             || split(token, b, per_task, f),
         );
@@ -309,7 +310,7 @@ pub(crate) fn for_row_chunks(
 /// should run in parallel over its segments.
 pub(crate) fn split_within_rows(exec: &Executor, rows: usize, cols: usize) -> bool {
     exec.splits(rows * cols)
-        && rows < 2 * rayon::current_num_threads()
+        && rows < 2 * crate::par::current_num_threads()
         && cols >= 4 * crate::reduce::SEG
 }
 
@@ -320,7 +321,7 @@ pub(crate) fn par_segments<R: Send>(
     n: usize,
     op: &(impl Fn(Token, core::ops::Range<usize>) -> R + Sync),
 ) -> Vec<R> {
-    use rayon::prelude::*;
+    use crate::par::prelude::*;
     let ranges: Vec<_> = crate::reduce::segments(n).collect();
     ranges
         .into_par_iter()
@@ -475,7 +476,7 @@ mod softmax_ops {
     /// results are those of [`rows`]: the same segment sums, combined in
     /// the same order.
     pub(super) fn long_row(token: Token, log: bool, pass: Pass<'_>) {
-        use rayon::prelude::*;
+        use crate::par::prelude::*;
         let n = pass.len();
         let maximum = |x: &[f32]| {
             sm::fold_max(par_segments(token, n, &|t, r| {
@@ -535,7 +536,7 @@ mod softmax_ops {
     }
 
     fn long_forward(token: Token, log: bool, io: Io<'_>, m: f32) {
-        use rayon::prelude::*;
+        use crate::par::prelude::*;
         let n = io.input().len();
         let (mut rest, mut count) = (0.0, 0.0);
         let io = if log {
@@ -589,7 +590,7 @@ mod softmax_ops {
                 return token.vectorize(op!(ForwardOp { log, io, k }));
             }
             let (a, b) = io.split_at(n.div_ceil(APPLY) / 2 * APPLY);
-            rayon::join(|| apply(token, log, a, k), || apply(token, log, b, k));
+            crate::par::join(|| apply(token, log, a, k), || apply(token, log, b, k));
         }
         apply(token, log, io, k);
     }
@@ -637,7 +638,7 @@ mod maxout_ops {
     }
 
     pub(super) fn run(call: RowCall<'_>, k: usize) {
-        use rayon::prelude::*;
+        use crate::par::prelude::*;
         let RowCall { exec, pass, .. } = call;
         let token = exec.token();
         let g = groups_per_task(&exec, k);

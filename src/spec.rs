@@ -10,6 +10,11 @@
 use crate::kernel::{validate_all, Kernel, ParamKind, ParamValue};
 use crate::registry::{self, Registered};
 use crate::{Activation, Error};
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 use core::fmt;
 use core::str::FromStr;
 

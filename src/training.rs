@@ -7,6 +7,7 @@ use crate::kernels::{noisy_relu, rrelu};
 use crate::lanes::{LaneOp, Lanes, Token};
 use crate::reduce::{for_vectors, load_n, store_n};
 use crate::{Error, Executor, NoisyRelu, Rrelu};
+use alloc::format;
 
 /// The buffers of one training pass.
 enum Bufs<'a> {
@@ -400,7 +401,7 @@ fn run<T: Train>(
         } else if plan.parallel && n > plan.chunk {
             let mid = n.div_ceil(plan.chunk) / 2 * plan.chunk;
             let (a, b) = bufs.split_at(mid);
-            rayon::join(|| go(plan, a, first), || go(plan, b, first + mid as u64));
+            crate::par::join(|| go(plan, a, first), || go(plan, b, first + mid as u64));
         } else {
             plan.token.vectorize(TrainOp {
                 math: plan.math,

@@ -1,4 +1,5 @@
 //! The report binary and the SIMD_ACTIVATIONS_BACKEND variable, end to end.
+#![cfg(feature = "parallel")]
 
 use std::process::Command;
 

@@ -12,16 +12,16 @@
 
 mod portable;
 mod scalar;
-#[cfg(target_arch = "x86_64")]
+#[cfg(x86_simd)]
 mod x86_avx2;
-#[cfg(target_arch = "x86_64")]
+#[cfg(x86_simd)]
 mod x86_avx512;
 
 pub use portable::Portable;
 pub use scalar::Scalar;
-#[cfg(target_arch = "x86_64")]
+#[cfg(x86_simd)]
 pub use x86_avx2::Avx2;
-#[cfg(target_arch = "x86_64")]
+#[cfg(x86_simd)]
 pub use x86_avx512::Avx512;
 
 use crate::Backend;
@@ -217,9 +217,9 @@ pub(crate) fn width<L: Lanes>(_: L) -> usize {
 pub(crate) enum Token {
     Scalar(Scalar),
     Portable(Portable),
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(x86_simd)]
     Avx2(Avx2),
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(x86_simd)]
     Avx512(Avx512),
 }
 
@@ -229,11 +229,11 @@ impl Token {
         match backend {
             Backend::Scalar => Some(Token::Scalar(Scalar::new())),
             Backend::Portable => Some(Token::Portable(Portable::new())),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Backend::Avx2 => Avx2::new().map(Token::Avx2),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Backend::Avx512 => Avx512::new().map(Token::Avx512),
-            #[cfg(not(target_arch = "x86_64"))]
+            #[cfg(not(x86_simd))]
             Backend::Avx2 | Backend::Avx512 => None,
         }
     }
@@ -243,9 +243,9 @@ impl Token {
         match self {
             Token::Scalar(_) => Backend::Scalar,
             Token::Portable(_) => Backend::Portable,
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Token::Avx2(_) => Backend::Avx2,
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Token::Avx512(_) => Backend::Avx512,
         }
     }
@@ -256,9 +256,9 @@ impl Token {
         match self {
             Token::Scalar(t) => t.vectorize(op),
             Token::Portable(t) => t.vectorize(op),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Token::Avx2(t) => t.vectorize(op),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(x86_simd)]
             Token::Avx512(t) => t.vectorize(op),
         }
     }

@@ -317,7 +317,9 @@ impl Lanes for Portable {
             // f64::mul_add is the correctly rounded fma (libm's where the
             // target has no instruction): slow, but the same bits.
             let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
-            f64x4::new(core::array::from_fn(|i| a[i].mul_add(b[i], c[i])))
+            f64x4::new(core::array::from_fn(|i| {
+                crate::float::fma_f64(a[i], b[i], c[i])
+            }))
         }
     }
     #[inline(always)]

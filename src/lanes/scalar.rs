@@ -15,7 +15,7 @@ use crate::Backend;
 pub struct Scalar {
     /// Whether the CPU has hardware FMA (x86-64 only; always false elsewhere,
     /// where only x86-64 reads it).
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[cfg_attr(not(x86_simd), allow(dead_code))]
     fma: bool,
 }
 
@@ -38,7 +38,8 @@ impl Default for Scalar {
 /// stay scalar.
 #[inline(always)]
 fn opaque(v: f32) -> f32 {
-    #[cfg(target_arch = "x86_64")]
+    // (x86-64 without SSE, such as x86_64-unknown-none, has no xmm registers.)
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
     {
         let mut v = v;
         // SAFETY: the template is empty; it reads and writes only the one
@@ -48,7 +49,7 @@ fn opaque(v: f32) -> f32 {
         }
         v
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
     {
         core::hint::black_box(v)
     }
@@ -66,13 +67,14 @@ impl Lanes for Scalar {
 
     #[inline(always)]
     fn vectorize<Op: LaneOp>(self, op: Op) -> Op::Output {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(x86_simd)]
         if self.fma {
             #[target_feature(enable = "fma")]
             fn with_fma<Op: LaneOp>(t: Scalar, op: Op) -> Op::Output {
                 op.run(t)
             }
-            // SAFETY: `self.fma` is true only when runtime detection found FMA.
+            // SAFETY: `self.fma` is true only when detection found FMA (at run
+            // time with `std`, in the build target without).
             return unsafe { with_fma(self, op) };
         }
         op.run(self)
@@ -127,7 +129,7 @@ impl Lanes for Scalar {
     }
     #[inline(always)]
     fn mul_add(self, a: f32, b: f32, c: f32) -> f32 {
-        a.mul_add(b, c)
+        crate::float::fma_f32(a, b, c)
     }
     #[inline(always)]
     fn neg(self, a: f32) -> f32 {
@@ -155,11 +157,11 @@ impl Lanes for Scalar {
     }
     #[inline(always)]
     fn sqrt(self, a: f32) -> f32 {
-        a.sqrt()
+        crate::float::sqrt_f32(a)
     }
     #[inline(always)]
     fn round(self, a: f32) -> f32 {
-        a.round_ties_even()
+        crate::float::round_even_f32(a)
     }
 
     #[inline(always)]
@@ -298,7 +300,7 @@ impl Lanes for Scalar {
     }
     #[inline(always)]
     fn mul_add_d(self, a: f64, b: f64, c: f64) -> f64 {
-        a.mul_add(b, c)
+        crate::float::fma_f64(a, b, c)
     }
     #[inline(always)]
     fn load_d(self, s: &[f64]) -> f64 {
