@@ -64,7 +64,7 @@ impl Lanes for Avx512 {
     #[inline(always)]
     fn load(self, s: &[f32]) -> __m512 {
         assert!(s.len() >= 16);
-        // SAFETY: 16 readable f32 checked above; unaligned load.
+        // SAFETY: 16 readable f32 checked above; unaligned load; AVX-512 proven.
         unsafe { _mm512_loadu_ps(s.as_ptr()) }
     }
     #[inline(always)]
@@ -77,7 +77,7 @@ impl Lanes for Avx512 {
     #[inline(always)]
     fn store(self, v: __m512, d: &mut [f32]) {
         assert!(d.len() >= 16);
-        // SAFETY: 16 writable f32 checked above; unaligned store.
+        // SAFETY: 16 writable f32 checked above; unaligned store; AVX-512 proven.
         unsafe { _mm512_storeu_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
@@ -101,13 +101,14 @@ impl Lanes for Avx512 {
             _mm512_set1_epi32(stride as i32)
         ));
         // SAFETY: the largest index, 15·stride, is in bounds (checked above,
-        // and small enough not to overflow i32).
+        // and small enough not to overflow i32); AVX-512 proven by the token.
         unsafe { _mm512_i32gather_ps::<4>(index, s.as_ptr()) }
     }
     #[inline(always)]
     fn store_partial(self, v: __m512, d: &mut [f32]) {
         assert!(d.len() < 16);
-        // SAFETY: only the first d.len() lanes, all in bounds, are written.
+        // SAFETY: only the first d.len() lanes, all in bounds, are written;
+        // AVX-512 proven by the token.
         unsafe { _mm512_mask_storeu_ps(d.as_mut_ptr(), first_lanes(d.len()), v) }
     }
 
@@ -302,13 +303,13 @@ impl Lanes for Avx512 {
     #[inline(always)]
     fn load_d(self, s: &[f64]) -> __m512d {
         assert!(s.len() >= 8);
-        // SAFETY: 8 readable f64 checked above; unaligned load.
+        // SAFETY: 8 readable f64 checked above; unaligned load; AVX-512 proven.
         unsafe { _mm512_loadu_pd(s.as_ptr()) }
     }
     #[inline(always)]
     fn store_d(self, v: __m512d, d: &mut [f64]) {
         assert!(d.len() >= 8);
-        // SAFETY: 8 writable f64 checked above; unaligned store.
+        // SAFETY: 8 writable f64 checked above; unaligned store; AVX-512 proven.
         unsafe { _mm512_storeu_pd(d.as_mut_ptr(), v) }
     }
 }
