@@ -4,7 +4,7 @@
 
 mod report;
 // The f64 references and the sweep, shared with the tests.
-#[path = "../tests/reference/mod.rs"]
+#[path = "../tests/suite/reference/mod.rs"]
 mod reference;
 
 use report::args::{Options, USAGE};

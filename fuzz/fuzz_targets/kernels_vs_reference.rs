@@ -1,4 +1,4 @@
-//! Fuzzes the kernels against the f64 references of `tests/reference/`.
+//! Fuzzes the kernels against the f64 references of `tests/suite/reference/`.
 //!
 //! The input decides an activation (an example spec from the registry, or
 //! the same activation with fuzzed parameter values), a backend among
@@ -29,7 +29,7 @@
 #![no_main]
 
 #[allow(dead_code, unused_imports)]
-#[path = "../../tests/reference/mod.rs"]
+#[path = "../../tests/suite/reference/mod.rs"]
 mod reference;
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -268,7 +268,7 @@ fn one_case(u: &mut Unstructured) -> Result<()> {
                 PassKind::Backward => reference::backward(&act, x[i] as f64, dy[i] as f64),
                 _ => reference::backward_from_output(&act, y[i] as f64, dy[i] as f64),
             }
-            .unwrap_or_else(|| panic!("{what}: tests/reference has no formula"));
+            .unwrap_or_else(|| panic!("{what}: tests/suite/reference has no formula"));
             let d = ulps(out[i], want as f32);
             assert!(
                 d <= bound,

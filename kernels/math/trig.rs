@@ -19,7 +19,7 @@
 //!
 //! Accuracy (measured through `sinusoid`, `sinc` and `arctan`'s backward from
 //! the output by `cargo run --release -- accuracy`, and at the f32 nearest
-//! the multiples of π/2 by `tests/trig.rs`): [`sin_cos`] is within 2 ULP of
+//! the multiples of π/2 by `tests/suite/trig.rs`): [`sin_cos`] is within 2 ULP of
 //! the correctly rounded sine and cosine for every finite f32 (1 measured).
 //! Infinities and NaN give NaN; [`sin`] keeps the sign of zero.
 //!

@@ -57,7 +57,7 @@ pub fn run(opts: &Options) -> bool {
         let started = Instant::now();
         if act.kind() == simd_activations::Kind::Rowwise {
             // Rows of random inputs of ordinary range instead of single
-            // inputs (see tests/reference/rows.rs).
+            // inputs (see tests/suite/reference/rows.rs).
             let scale = if opts.exhaustive {
                 16
             } else {

@@ -2,8 +2,8 @@
 //! backend, special rows, identical bits across backends, threads and
 //! chunking, in place, finite differences, and shape errors.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::*;
 use reference::rows;

@@ -5,8 +5,8 @@
 //! tan x = x (where sinc's derivative cancels), and atan's outputs next to
 //! ±π/2 (where cos y, for the backward from the output, is tiny).
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::{executors, Rng};
 use reference::sweep::{ulps, DY};

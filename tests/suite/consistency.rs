@@ -1,7 +1,7 @@
 //! Results never depend on how a call runs: backend, position in the
 //! buffer, length, alignment, in-place or not, serial or parallel.
 
-mod common;
+use crate::common;
 
 use common::*;
 use simd_activations::{Activation, ActivationFn, Backend, Error, Executor};

@@ -3,7 +3,7 @@
 //! backend and piece boundaries; backward regenerates the draws; eval mode
 //! is leaky_relu / relu exactly; and the draws have the right distribution.
 
-mod common;
+use crate::common;
 
 use common::*;
 use simd_activations::*;

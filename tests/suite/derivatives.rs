@@ -2,8 +2,8 @@
 //! against central finite differences of the f64 forward reference, at
 //! points away from kinks.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::{all_examples, Rng};
 use simd_activations::{Activation, Backend, Executor, ParamValue};

@@ -2,8 +2,8 @@
 //! "Fuzzing and Miri"), each checked on every backend against the f64
 //! reference.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::executors;
 use reference::sweep::ulps;

@@ -2,7 +2,7 @@
 //! the limits at ±inf, saturation, zero and its sign, and the gradients
 //! there (exact, not within ULPs).
 
-mod common;
+use crate::common;
 
 use common::executors;
 use simd_activations::{Activation, ActivationFn};

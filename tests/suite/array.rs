@@ -3,7 +3,7 @@
 //! axis, and shape mismatches are errors.
 #![cfg(feature = "ndarray")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{s, Array, Array3, ArrayD, Axis, IxDyn};

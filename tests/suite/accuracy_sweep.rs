@@ -2,8 +2,8 @@
 //! spec), every backend, every exponent of both signs, forward and all
 //! backward passes, within the ULP bounds each kernel promises.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::{all_examples, executors};
 use reference::sweep::{new_stats, sampled_inputs, sweep};

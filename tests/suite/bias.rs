@@ -2,7 +2,7 @@
 //! backend and thread count, a bias gradient that matches an f64 column
 //! sum and never depends on threads or backend, and clear errors.
 
-mod common;
+use crate::common;
 
 use common::*;
 use simd_activations::{Activation, Error, Executor};

@@ -1,7 +1,7 @@
 //! Spec strings: round trips, accepted syntax, and errors that name the
 //! offending part.
 
-mod common;
+use crate::common;
 
 use common::every_example;
 use simd_activations::*;
@@ -166,6 +166,9 @@ fn malformed_specs_and_invalid_parameters_are_errors_that_say_why() {
         ),
         ("leaky", &["unknown activation", "leaky"]),
         ("relu(", &["missing closing parenthesis"]),
+        // Python: f(,) is a syntax error, f(a=1,) is not.
+        ("relu(,)", &["a comma with no argument before it"]),
+        ("relu( , )", &["a comma with no argument before it"]),
         ("relu)", &["expected an activation name", "relu)"]),
         ("1relu", &["expected an activation name", "1relu"]),
         (

@@ -1,14 +1,13 @@
 //! The docs keep up with the kernels: every registered activation has a row
-//! in README.md's table and an f64 reference in tests/reference.
+//! in README.md's table and an f64 reference in tests/suite/reference.
 
-mod common;
-mod reference;
+use crate::reference;
 
 use simd_activations::{activations, Activation, Kind};
 
 #[test]
 fn every_activation_has_a_readme_row() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     for info in activations() {
         let row = format!("| `{}`", info.name);
         assert!(

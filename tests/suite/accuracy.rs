@@ -2,8 +2,8 @@
 //! values, the floats around every kink, and 200,000 random inputs (the
 //! stratified sweep over every exponent is in `accuracy_sweep.rs`).
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::*;
 use reference::sweep::ulps;
@@ -62,7 +62,7 @@ fn run_against_reference(exec: &Executor, act: &Activation) {
     };
     assert!(
         reference::forward(act, 1.0).is_some(),
-        "tests/reference has no formula for {}",
+        "tests/suite/reference has no formula for {}",
         act.name()
     );
 

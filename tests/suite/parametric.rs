@@ -3,8 +3,8 @@
 //! gradients with identical bits for any thread count, chunking and
 //! backend.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::*;
 use reference::sweep::ulps;

@@ -2,8 +2,8 @@
 //! and backends always agree with the f64 references within each kernel's
 //! stated bounds, and nothing panics.
 
-mod common;
-mod reference;
+use crate::common;
+use crate::reference;
 
 use common::{all_examples, executors};
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! Byte and other `Pod` buffers: the same bits as the f32 calls when they
 //! can be cast, a copy only when allowed, and errors that say what is wrong.
 
-mod common;
+use crate::common;
 
 use common::*;
 use simd_activations::{Activation, ActivationFn, Error, Executor, Misaligned};

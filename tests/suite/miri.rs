@@ -1,5 +1,5 @@
 //! The subset of tests meant for Miri (`cargo +nightly miri test --test
-//! miri`; README "Fuzzing and Miri"): small buffers through the scalar and
+//! suite miri::`; README "Fuzzing and Miri"): small buffers through the scalar and
 //! portable backends and through the glue that holds the crate's other
 //! unsafe-adjacent code paths (the rayon split into chunks, in-place passes,
 //! rowwise functions across threads, fused bias, byte buffers viewed as
@@ -11,7 +11,7 @@
 //! `Backend::supported()` is scalar and portable (checked below), and the
 //! tests name their backends explicitly anyway.
 
-mod reference;
+use crate::reference;
 
 use reference::sweep::ulps;
 use simd_activations::{Activation, ActivationFn, Backend, Executor, Misaligned, Relu, Softmax};
