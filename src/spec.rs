@@ -133,8 +133,14 @@ impl<'a> Parsed<'a> {
                 ));
             }
             let inner = inner.trim();
-            // Python allows one trailing comma.
-            let inner = inner.strip_suffix(',').unwrap_or(inner);
+            // Python allows one trailing comma after an argument, not alone.
+            let inner = match inner.strip_suffix(',') {
+                Some(before) if before.trim().is_empty() => {
+                    return Err(err(inner, "a comma with no argument before it"));
+                }
+                Some(before) => before,
+                None => inner,
+            };
             if !inner.trim().is_empty() {
                 for arg in inner.split(',') {
                     let Some((key, value)) = arg.split_once('=') else {
