@@ -11,6 +11,9 @@ use crate::pass::Pass;
 pub(crate) struct ElementwisePass<'a, K> {
     pub(crate) kernel: &'a K,
     pub(crate) pass: Pass<'a>,
+    /// Write an out-of-place output with streaming stores (in-place passes
+    /// ignore it: their lines are already in the cache).
+    pub(crate) stream: bool,
 }
 
 impl<K: Elementwise> LaneOp for ElementwisePass<'_, K> {
@@ -22,13 +25,22 @@ impl<K: Elementwise> LaneOp for ElementwisePass<'_, K> {
         // being reloaded after every store (which might alias them).
         let k = self.kernel;
         let k = &{ *k };
-        match self.pass {
-            Pass::Forward { x, y } => map1(l, Forward(k), x, y),
-            Pass::ForwardInPlace { xy } => map1_inplace(l, Forward(k), xy),
-            Pass::Backward { x, dy, dx } => map2(l, Backward(k), x, dy, dx),
-            Pass::BackwardFromOutput { y, dy, dx } => map2(l, BackwardFromOutput(k), y, dy, dx),
-            Pass::BackwardInPlace { x, g } => map2_inplace(l, Backward(k), x, g),
-            Pass::BackwardFromOutputInPlace { y, g } => {
+        match (self.pass, self.stream) {
+            (Pass::Forward { x, y }, false) => map1::<_, _, Cached>(l, Forward(k), x, y),
+            (Pass::Forward { x, y }, true) => map1_streaming(l, Forward(k), x, y),
+            (Pass::Backward { x, dy, dx }, false) => {
+                map2::<_, _, Cached>(l, Backward(k), x, dy, dx)
+            }
+            (Pass::Backward { x, dy, dx }, true) => map2_streaming(l, Backward(k), x, dy, dx),
+            (Pass::BackwardFromOutput { y, dy, dx }, false) => {
+                map2::<_, _, Cached>(l, BackwardFromOutput(k), y, dy, dx)
+            }
+            (Pass::BackwardFromOutput { y, dy, dx }, true) => {
+                map2_streaming(l, BackwardFromOutput(k), y, dy, dx)
+            }
+            (Pass::ForwardInPlace { xy }, _) => map1_inplace(l, Forward(k), xy),
+            (Pass::BackwardInPlace { x, g }, _) => map2_inplace(l, Backward(k), x, g),
+            (Pass::BackwardFromOutputInPlace { y, g }, _) => {
                 map2_inplace(l, BackwardFromOutput(k), y, g)
             }
         }
@@ -74,21 +86,85 @@ impl<K: Elementwise> Map2 for BackwardFromOutput<'_, K> {
 /// hide latency when the buffers sit in L1/L2.
 const UNROLL: usize = 4;
 
+/// How the out-of-place loops write their full vectors.
+trait VectorStore {
+    fn store<L: Lanes>(l: L, v: L::F, d: &mut [f32]);
+}
+
+/// Ordinary stores (the line is read into the cache first).
+struct Cached;
+/// Streaming stores (see [`Lanes::store_stream`]).
+struct Streaming;
+
+impl VectorStore for Cached {
+    #[inline(always)]
+    fn store<L: Lanes>(l: L, v: L::F, d: &mut [f32]) {
+        l.store(v, d)
+    }
+}
+
+impl VectorStore for Streaming {
+    #[inline(always)]
+    fn store<L: Lanes>(l: L, v: L::F, d: &mut [f32]) {
+        l.store_stream(v, d)
+    }
+}
+
+/// Elements before `out`'s first vector boundary (at most the length),
+/// written with a masked store so the full vectors after it are aligned.
+#[inline(always)]
+fn head_len<L: Lanes>(out: &[f32]) -> usize {
+    out.as_ptr()
+        .align_offset(L::WIDTH * core::mem::size_of::<f32>())
+        .min(L::WIDTH - 1)
+        .min(out.len())
+}
+
+/// [`map1`] with streaming stores: a masked head up to the output's vector
+/// boundary, aligned full vectors, the usual tail, then a fence. Every
+/// element still goes through the same kernel code, so the bits are those
+/// of [`map1`].
+#[inline(always)]
+fn map1_streaming<L: Lanes, F: Map1>(l: L, f: F, a: &[f32], out: &mut [f32]) {
+    let head = head_len::<L>(out);
+    let (a0, a) = a.split_at(head);
+    let (out0, out) = out.split_at_mut(head);
+    if head > 0 {
+        l.store_partial(f.apply(l, l.load_partial(a0)), out0);
+    }
+    map1::<L, F, Streaming>(l, f, a, out);
+    l.stream_fence();
+}
+
+/// [`map2`] with streaming stores, as [`map1_streaming`].
+#[inline(always)]
+fn map2_streaming<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    let head = head_len::<L>(out);
+    let (a0, a) = a.split_at(head);
+    let (b0, b) = b.split_at(head);
+    let (out0, out) = out.split_at_mut(head);
+    if head > 0 {
+        l.store_partial(f.apply(l, l.load_partial(a0), l.load_partial(b0)), out0);
+    }
+    map2::<L, F, Streaming>(l, f, a, b, out);
+    l.stream_fence();
+}
+
 /// `out[i] = f(a[i])`.
 #[inline(always)]
-fn map1<L: Lanes, F: Map1>(l: L, f: F, a: &[f32], out: &mut [f32]) {
+fn map1<L: Lanes, F: Map1, S: VectorStore>(l: L, f: F, a: &[f32], out: &mut [f32]) {
     let w = L::WIDTH;
     let mut a_blocks = a.chunks_exact(UNROLL * w);
     let mut out_blocks = out.chunks_exact_mut(UNROLL * w);
     for (a, out) in (&mut a_blocks).zip(&mut out_blocks) {
         for (a, out) in a.chunks_exact(w).zip(out.chunks_exact_mut(w)) {
-            l.store(f.apply(l, l.load(a)), out);
+            S::store(l, f.apply(l, l.load(a)), out);
         }
     }
     let mut a_rest = a_blocks.remainder().chunks_exact(w);
     let mut out_rest = out_blocks.into_remainder().chunks_exact_mut(w);
     for (a, out) in (&mut a_rest).zip(&mut out_rest) {
-        l.store(f.apply(l, l.load(a)), out);
+        S::store(l, f.apply(l, l.load(a)), out);
     }
     let (a, out) = (a_rest.remainder(), out_rest.into_remainder());
     if !out.is_empty() {
@@ -158,7 +234,7 @@ fn map2_inplace<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &mut [f32]) {
 
 /// `out[i] = f(a[i], b[i])`.
 #[inline(always)]
-fn map2<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
+fn map2<L: Lanes, F: Map2, S: VectorStore>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
     let w = L::WIDTH;
     let mut a_blocks = a.chunks_exact(UNROLL * w);
     let mut b_blocks = b.chunks_exact(UNROLL * w);
@@ -166,14 +242,14 @@ fn map2<L: Lanes, F: Map2>(l: L, f: F, a: &[f32], b: &[f32], out: &mut [f32]) {
     for ((a, b), out) in (&mut a_blocks).zip(&mut b_blocks).zip(&mut out_blocks) {
         let vectors = a.chunks_exact(w).zip(b.chunks_exact(w));
         for ((a, b), out) in vectors.zip(out.chunks_exact_mut(w)) {
-            l.store(f.apply(l, l.load(a), l.load(b)), out);
+            S::store(l, f.apply(l, l.load(a), l.load(b)), out);
         }
     }
     let mut a_rest = a_blocks.remainder().chunks_exact(w);
     let mut b_rest = b_blocks.remainder().chunks_exact(w);
     let mut out_rest = out_blocks.into_remainder().chunks_exact_mut(w);
     for ((a, b), out) in (&mut a_rest).zip(&mut b_rest).zip(&mut out_rest) {
-        l.store(f.apply(l, l.load(a), l.load(b)), out);
+        S::store(l, f.apply(l, l.load(a), l.load(b)), out);
     }
     let (a, b, out) = (
         a_rest.remainder(),

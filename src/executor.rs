@@ -5,6 +5,7 @@ use crate::driver::ElementwisePass;
 use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::Token;
 use crate::pass::Pass;
+use crate::stores::{Stores, DEFAULT_STREAMING_MIN_LEN};
 use crate::{Activation, ActivationFn, Backend, Error};
 
 /// Buffers shorter than this many elements stay on the calling thread by
@@ -42,6 +43,8 @@ pub struct Executor {
     parallel: bool,
     min_parallel_len: usize,
     chunk_len: usize,
+    stores: Stores,
+    streaming_min_len: usize,
 }
 
 impl Executor {
@@ -69,6 +72,8 @@ impl Executor {
             parallel: true,
             min_parallel_len: DEFAULT_MIN_PARALLEL_LEN,
             chunk_len: DEFAULT_CHUNK_LEN,
+            stores: Stores::Auto,
+            streaming_min_len: DEFAULT_STREAMING_MIN_LEN,
         })
     }
 
@@ -151,6 +156,38 @@ impl Executor {
     /// The elements per parallel chunk.
     pub fn chunk_len(&self) -> usize {
         self.chunk_len
+    }
+
+    /// Sets how out-of-place elementwise passes store their output (see
+    /// [`Stores`]).
+    pub fn with_stores(mut self, stores: Stores) -> Executor {
+        self.stores = stores;
+        self
+    }
+
+    /// How out-of-place elementwise passes store their output.
+    pub fn stores(&self) -> Stores {
+        self.stores
+    }
+
+    /// Sets the output length from which [`Stores::Auto`] streams.
+    pub fn with_streaming_min_len(mut self, len: usize) -> Executor {
+        self.streaming_min_len = len;
+        self
+    }
+
+    /// The output length from which [`Stores::Auto`] streams.
+    pub fn streaming_min_len(&self) -> usize {
+        self.streaming_min_len
+    }
+
+    /// Whether a pass over `len` elements streams its output.
+    fn streams(&self, len: usize) -> bool {
+        match self.stores {
+            Stores::Auto => len >= self.streaming_min_len,
+            Stores::Cached => false,
+            Stores::Streaming => true,
+        }
     }
 
     /// The backend token, for the drivers of the typed and rowwise APIs.
@@ -370,10 +407,16 @@ impl Executor {
                 }
             })?;
         }
+        // The whole call's length decides, so every chunk stores alike.
+        let stream = self.streams(pass.len());
         if self.splits(pass.len()) {
-            split(self.token, kernel, pass, self.chunk_len);
+            split(self.token, kernel, pass, self.chunk_len, stream);
         } else {
-            self.token.vectorize(ElementwisePass { kernel, pass });
+            self.token.vectorize(ElementwisePass {
+                kernel,
+                pass,
+                stream,
+            });
         }
         Ok(())
     }
@@ -382,16 +425,20 @@ impl Executor {
 /// Runs `pass` as chunks of `chunk_len` elements (the last may be shorter)
 /// on the current rayon pool. Chunk boundaries are fixed multiples of
 /// `chunk_len`, whatever the number of threads.
-fn split<K: Elementwise>(token: Token, kernel: &K, pass: Pass<'_>, chunk_len: usize) {
+fn split<K: Elementwise>(token: Token, kernel: &K, pass: Pass<'_>, chunk_len: usize, stream: bool) {
     let len = pass.len();
     if len <= chunk_len {
-        token.vectorize(ElementwisePass { kernel, pass });
+        token.vectorize(ElementwisePass {
+            kernel,
+            pass,
+            stream,
+        });
         return;
     }
     let mid = len.div_ceil(chunk_len) / 2 * chunk_len;
     let (left, right) = pass.split_at(mid);
     crate::par::join(
-        || split(token, kernel, left, chunk_len),
-        || split(token, kernel, right, chunk_len),
+        || split(token, kernel, left, chunk_len, stream),
+        || split(token, kernel, right, chunk_len, stream),
     );
 }

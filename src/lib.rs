@@ -77,6 +77,7 @@ mod reduce;
 mod registry;
 pub mod rows;
 mod spec;
+mod stores;
 mod training;
 
 pub use activation::ActivationFn;
@@ -92,6 +93,7 @@ pub use kernel::{
     Rowwise,
 };
 pub use registry::activations;
+pub use stores::{Stores, DEFAULT_STREAMING_MIN_LEN};
 pub use training::{NoisyReluTraining, RreluTraining};
 
 /// The names most programs need: `use simd_activations::prelude::*;`.

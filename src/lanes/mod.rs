@@ -82,6 +82,22 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store(self, v: Self::F, d: &mut [f32]);
     /// Stores the first `d.len() < WIDTH` lanes into `d`.
     fn store_partial(self, v: Self::F, d: &mut [f32]);
+    /// Stores all lanes into the first `WIDTH` elements of `d` with a
+    /// non-temporal (streaming) store where the backend has one and `d`
+    /// starts on a vector boundary: the line is written without first being
+    /// read into the cache. Elsewhere a plain [`Lanes::store`]. A run of
+    /// streaming stores ends with [`Lanes::stream_fence`].
+    ///
+    /// # Panics
+    /// If `d.len() < WIDTH`.
+    #[inline(always)]
+    fn store_stream(self, v: Self::F, d: &mut [f32]) {
+        self.store(v, d)
+    }
+    /// Orders earlier streaming stores before every later store (`sfence`),
+    /// so another thread that sees the call finish sees its output.
+    #[inline(always)]
+    fn stream_fence(self) {}
     /// The even and the odd lanes of the `2·WIDTH` lanes `a` then `b`:
     /// `([c0, c2, ...], [c1, c3, ...])` with `c = a ‖ b` (for grouped
     /// functions: `log2 k` rounds split `k` vectors into the `k` strided

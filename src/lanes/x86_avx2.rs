@@ -85,6 +85,20 @@ impl Lanes for Avx2 {
         unsafe { _mm256_storeu_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
+    fn store_stream(self, v: __m256, d: &mut [f32]) {
+        assert!(d.len() >= 8);
+        if !(d.as_ptr() as usize).is_multiple_of(32) {
+            return self.store(v, d);
+        }
+        // SAFETY: 8 writable f32 checked above, 32-byte aligned as
+        // _mm256_stream_ps requires (checked just above); AVX proven.
+        unsafe { _mm256_stream_ps(d.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {
+        cpu!(_mm_sfence())
+    }
+    #[inline(always)]
     fn deinterleave(self, a: __m256, b: __m256) -> (__m256, __m256) {
         // Within 128-bit halves: [a0 a2 b0 b2 | a4 a6 b4 b6], then the
         // 64-bit pairs reordered 0, 2, 1, 3.

@@ -81,6 +81,20 @@ impl Lanes for Avx512 {
         unsafe { _mm512_storeu_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
+    fn store_stream(self, v: __m512, d: &mut [f32]) {
+        assert!(d.len() >= 16);
+        if !(d.as_ptr() as usize).is_multiple_of(64) {
+            return self.store(v, d);
+        }
+        // SAFETY: 16 writable f32 checked above, 64-byte aligned as
+        // _mm512_stream_ps requires (checked just above); AVX-512 proven.
+        unsafe { _mm512_stream_ps(d.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {
+        cpu!(_mm_sfence())
+    }
+    #[inline(always)]
     fn deinterleave(self, a: __m512, b: __m512) -> (__m512, __m512) {
         let even = cpu!(_mm512_setr_epi32(
             0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30

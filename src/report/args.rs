@@ -1,6 +1,6 @@
 //! Command-line options of the report.
 
-use simd_activations::{activations, Activation, Backend, Kind};
+use simd_activations::{activations, Activation, Backend, Kind, Stores};
 use std::fmt;
 
 /// The passes the report can time.
@@ -32,6 +32,9 @@ pub enum Op {
         features: usize,
         unfused: bool,
     },
+    /// An elementwise activation with its output stores forced one way
+    /// (`[stores=cached]` or `[stores=stream]`).
+    Stores { act: Activation, stores: Stores },
 }
 
 impl fmt::Display for Op {
@@ -56,6 +59,15 @@ impl fmt::Display for Op {
                 f,
                 "{act}[bias={features}{}]",
                 if *unfused { ",unfused" } else { "" }
+            ),
+            Op::Stores { act, stores } => write!(
+                f,
+                "{act}[stores={}]",
+                match stores {
+                    Stores::Streaming => "stream",
+                    Stores::Cached => "cached",
+                    Stores::Auto => "auto",
+                }
             ),
         }
     }
@@ -115,7 +127,9 @@ options:
                     (one weight per channel, backward with the weight gradient),
                     rrelu[training] and noisy_relu[training] (random draws from a seed),
                     relu[bias=F] (y = f(x + b), b of F features over rows; backward with
-                    the bias gradient) and relu[bias=F,unfused] (the same as separate passes)
+                    the bias gradient) and relu[bias=F,unfused] (the same as separate passes),
+                    relu[stores=stream] and relu[stores=cached] (output stores forced
+                    streaming or through the cache; plain relu streams from 64M elements)
                     (default: every activation with its first example parameters, and
                     prelu[channels=64], rrelu[training], gelu[bias=1024] fused and unfused)
   --sizes N,...     element counts; K and M suffixes allowed (default: 16K,16M)
@@ -235,13 +249,30 @@ pub fn parse_op(s: &str) -> Result<Op, String> {
                 unfused,
             })
         }
+        [stores] if stores.starts_with("stores=") => {
+            if act.kind() != Kind::Elementwise {
+                return Err(bad("stores= applies to elementwise functions"));
+            }
+            let stores = match &stores["stores=".len()..] {
+                "stream" => Stores::Streaming,
+                "cached" => Stores::Cached,
+                "auto" => Stores::Auto,
+                _ => {
+                    return Err(bad(
+                        "expected [stores=stream], [stores=cached] or [stores=auto]",
+                    ))
+                }
+            };
+            Ok(Op::Stores { act, stores })
+        }
         [cols] if cols.starts_with("cols=") => {
             let cols = parse_size(&cols["cols=".len()..])
                 .map_err(|_| bad("cols must be a positive count"))?;
             Ok(Op::Spec { act, cols })
         }
         _ => Err(bad(
-            "unknown options (expected training, channels=C[,last], cols=N or bias=F[,unfused])",
+            "unknown options (expected training, channels=C[,last], cols=N, bias=F[,unfused] \
+             or stores=stream|cached|auto)",
         )),
     }
 }

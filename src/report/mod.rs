@@ -316,6 +316,8 @@ fn time_op(
         Op::Spec { act, .. } => {
             time_pass(exec, act, pass, buf, pool).map(|s| (s, bytes_per_elem(pass), n))
         }
+        Op::Stores { act, stores } => time_pass(&exec.with_stores(*stores), act, pass, buf, pool)
+            .map(|s| (s, bytes_per_elem(pass), n)),
         Op::PreluChannels { channels, last } => {
             let c = *channels;
             let m = n / c * c;

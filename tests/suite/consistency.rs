@@ -273,3 +273,66 @@ fn chunk_len_must_be_whole_cache_lines() {
     }
     assert_eq!(exec.with_chunk_len(64).unwrap().chunk_len(), 64);
 }
+
+#[test]
+fn streaming_stores_change_no_bit() {
+    // Outputs at every offset from a vector boundary (the streaming path
+    // writes a masked head, aligned vectors, then a tail), serial and split
+    // into chunks, against ordinary stores.
+    use simd_activations::Stores;
+    for exec in executors() {
+        let cached = exec.with_stores(Stores::Cached);
+        let streaming = exec.with_stores(Stores::Streaming);
+        for act in all_examples().into_iter().step_by(3) {
+            let (x, dy) = inputs(&act, 31);
+            let n = x.len().min(300);
+            for offset in 0..17 {
+                for len in [0, 1, 7, 8, 9, 16, 17, 33, 64, 100, n - offset] {
+                    let (xs, gs) = (&x[offset..offset + len], &dy[..len]);
+                    let want = all_passes(&cached, &act, xs, gs);
+                    // Outputs offset too: all_passes allocates fresh ones,
+                    // so shift them by writing into a larger buffer.
+                    let mut y = vec![0.0f32; len + offset];
+                    streaming.forward(&act, xs, &mut y[offset..]).unwrap();
+                    assert_eq!(
+                        bits(&y[offset..]),
+                        want[0],
+                        "{act} forward len {len} offset {offset}"
+                    );
+                    let mut dx = vec![0.0f32; len + offset];
+                    streaming.backward(&act, xs, gs, &mut dx[offset..]).unwrap();
+                    assert_eq!(
+                        bits(&dx[offset..]),
+                        want[1],
+                        "{act} backward len {len} offset {offset}"
+                    );
+                }
+            }
+            // Split into 48-element chunks on a 3-thread pool.
+            let split = streaming
+                .with_min_parallel_len(0)
+                .with_chunk_len(48)
+                .unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .unwrap();
+            let got = pool.install(|| all_passes(&split, &act, &x, &dy));
+            assert_eq!(
+                got,
+                all_passes(&cached.serial(), &act, &x, &dy),
+                "{act} split"
+            );
+        }
+    }
+    // Auto streams from the threshold up: with a threshold of 0 every call
+    // streams, and the bits still agree.
+    let exec = Executor::new().unwrap().with_streaming_min_len(0);
+    assert_eq!(exec.stores(), Stores::Auto);
+    let act: Activation = "gelu".parse().unwrap();
+    let (x, dy) = inputs(&act, 5);
+    assert_eq!(
+        all_passes(&exec, &act, &x, &dy),
+        all_passes(&exec.with_stores(Stores::Cached), &act, &x, &dy)
+    );
+}
