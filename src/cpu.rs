@@ -32,6 +32,13 @@ pub(crate) fn has_avx512() -> bool {
         && std::arch::is_x86_feature_detected!("avx512vl")
 }
 
+/// Whether the CPU has F16C (`vcvtph2ps`/`vcvtps2ph`, f16 <-> f32 in
+/// hardware), for the half-precision conversions.
+#[cfg(all(target_arch = "x86_64", feature = "half"))]
+pub(crate) fn has_f16c() -> bool {
+    std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("f16c")
+}
+
 /// The names of the SIMD-related features this CPU has, for the report.
 pub fn features() -> Vec<&'static str> {
     #[allow(unused_mut)]

@@ -61,6 +61,8 @@ pub mod cpu;
 mod driver;
 mod error;
 mod executor;
+#[cfg(feature = "half")]
+pub mod half;
 pub mod kernel;
 pub mod lanes;
 mod pass;
