@@ -166,35 +166,37 @@ mod x86 {
         _mm256_castsi256_si128(_mm256_permute4x64_epi64::<0b00_00_10_00>(packed))
     }
 
-    /// Runs `step` on eight-element blocks of `src`/`dst`, then on the
-    /// zero-padded remainder.
-    #[inline(always)]
-    fn blocks<S: Copy + Default, D: Copy + Default>(
-        src: &[S],
-        dst: &mut [D],
-        mut step: impl FnMut(&[S; 8], &mut [D; 8]),
-    ) {
-        let mut s = src.chunks_exact(8);
-        let mut d = dst.chunks_exact_mut(8);
-        for (s, d) in (&mut s).zip(&mut d) {
-            let s: &[S; 8] = s.try_into().expect("8 elements");
-            let d: &mut [D; 8] = d.try_into().expect("8 elements");
-            step(s, d);
-        }
-        let (s, d) = (s.remainder(), d.into_remainder());
-        if !d.is_empty() {
-            let mut si = [S::default(); 8];
-            let mut di = [D::default(); 8];
-            si[..s.len()].copy_from_slice(s);
-            step(&si, &mut di);
-            d.copy_from_slice(&di[..d.len()]);
-        }
+    /// Runs `$body` with `$s`, `$d` bound to each eight-element block of
+    /// `$src`, `$dst` (equal lengths), then to zero-padded copies of the
+    /// remainder. A macro, not a function taking a closure, so the body
+    /// compiles inside the caller's `#[target_feature]` context and the
+    /// intrinsics inline (a closure's calls of them did not: relu on 1M f16
+    /// elements took 0.33 ns per element instead of 0.21 on Zen 3).
+    macro_rules! blocks {
+        ($src:ident, $dst:ident, $zero_s:expr, $zero_d:expr, |$s:ident, $d:ident| $body:block) => {{
+            let mut s_blocks = $src.chunks_exact(8);
+            let mut d_blocks = $dst.chunks_exact_mut(8);
+            for ($s, $d) in (&mut s_blocks).zip(&mut d_blocks) {
+                $body
+            }
+            let (s_rest, d_rest) = (s_blocks.remainder(), d_blocks.into_remainder());
+            if !d_rest.is_empty() {
+                let mut s_pad = [$zero_s; 8];
+                let mut d_pad = [$zero_d; 8];
+                s_pad[..s_rest.len()].copy_from_slice(s_rest);
+                {
+                    let ($s, $d) = (&s_pad[..], &mut d_pad[..]);
+                    $body
+                }
+                d_rest.copy_from_slice(&d_pad[..d_rest.len()]);
+            }
+        }};
     }
 
     /// f16 -> f32 with `vcvtph2ps`.
     #[target_feature(enable = "avx,f16c")]
     pub(super) fn f16_to_f32_f16c(src: &[u16], dst: &mut [f32]) {
-        blocks(src, dst, |s, d| {
+        blocks!(src, dst, 0u16, 0f32, |s, d| {
             // SAFETY: `s` is 8 u16 (16 bytes), `d` 8 f32 (32 bytes), both
             // valid for the unaligned load and store.
             unsafe {
@@ -208,7 +210,7 @@ mod x86 {
     /// not MXCSR, sets the rounding).
     #[target_feature(enable = "avx,f16c")]
     pub(super) fn f32_to_f16_f16c(src: &[f32], dst: &mut [u16]) {
-        blocks(src, dst, |s, d| {
+        blocks!(src, dst, 0f32, 0u16, |s, d| {
             // SAFETY: `s` is 8 f32, `d` 8 u16 (16 bytes), both valid for the
             // unaligned load and store.
             unsafe {
@@ -222,7 +224,7 @@ mod x86 {
     /// bf16 -> f32 with AVX2 integer operations.
     #[target_feature(enable = "avx2")]
     pub(super) fn bf16_to_f32_avx2(src: &[u16], dst: &mut [f32]) {
-        blocks(src, dst, |s, d| {
+        blocks!(src, dst, 0u16, 0f32, |s, d| {
             // SAFETY: `s` is 8 u16 (16 bytes), `d` 8 f32 (32 bytes), both
             // valid for the unaligned load and store.
             unsafe {
@@ -235,7 +237,7 @@ mod x86 {
     /// f32 -> bf16 with AVX2 integer operations.
     #[target_feature(enable = "avx2")]
     pub(super) fn f32_to_bf16_avx2(src: &[f32], dst: &mut [u16]) {
-        blocks(src, dst, |s, d| {
+        blocks!(src, dst, 0f32, 0u16, |s, d| {
             // SAFETY: `s` is 8 f32 (32 bytes), `d` 8 u16 (16 bytes), both
             // valid for the unaligned load and store.
             unsafe {
