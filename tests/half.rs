@@ -293,7 +293,7 @@ fn data_with<H: HalfFloat>(n: usize, seed: u64, specials: bool) -> Vec<H> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     (0..n)
         .map(|_| {
-            if specials && rng.next() % 8 == 0 {
+            if specials && rng.next().is_multiple_of(8) {
                 bytemuck::cast(rng.next() as u16)
             } else {
                 H::from_f32(rng.unit() * 16.0 - 8.0)
@@ -523,16 +523,12 @@ fn prelu_channels<H: HalfFloat>() {
                 );
                 let mut xy = x.to_vec();
                 prelu.forward_half_inplace(&mut xy).unwrap();
-                same(
-                    &bits(&xy),
-                    &narrow::<H>(&yf),
-                    &format!("prelu forward_inplace"),
-                );
+                same(&bits(&xy), &narrow::<H>(&yf), "prelu forward_inplace");
                 let (mut dxf, mut dwf) = (vec![0.0f32; n], [0.0f32; 3]);
                 prelu.backward(&xf, &dyf, &mut dxf, &mut dwf).unwrap();
                 let (mut dx, mut dw) = (vec![H::default(); n], [0.0f32; 3]);
                 prelu.backward_half(x, &dy, &mut dx, &mut dw).unwrap();
-                same(&bits(&dx), &narrow::<H>(&dxf), &format!("prelu backward"));
+                same(&bits(&dx), &narrow::<H>(&dxf), "prelu backward");
                 assert_eq!(dw.map(f32::to_bits), dwf.map(f32::to_bits), "prelu dw");
             }
         }

@@ -58,7 +58,7 @@ impl Conv {
     /// # Panics
     /// If the lengths differ (callers check them first).
     #[inline]
-    pub(crate) fn to_f32<H: HalfFloat>(self, src: &[H], dst: &mut [f32]) {
+    pub(crate) fn load_f32<H: HalfFloat>(self, src: &[H], dst: &mut [f32]) {
         assert_eq!(src.len(), dst.len());
         let bits: &[u16] = bytemuck::cast_slice(src);
         match (self, H::FORMAT) {
@@ -92,18 +92,18 @@ impl Conv {
     /// # Panics
     /// If the lengths differ (callers check them first).
     #[inline]
-    pub(crate) fn from_f32<H: HalfFloat>(self, src: &[f32], dst: &mut [H]) {
+    pub(crate) fn store_f32<H: HalfFloat>(self, src: &[f32], dst: &mut [H]) {
         assert_eq!(src.len(), dst.len());
         let bits: &mut [u16] = bytemuck::cast_slice_mut(dst);
         match (self, H::FORMAT) {
             #[cfg(target_arch = "x86_64")]
             (Conv::X86 { f16c: true }, Format::F16) => {
-                // SAFETY: as in `to_f32`: AVX and F16C were detected.
+                // SAFETY: as in `load_f32`: AVX and F16C were detected.
                 unsafe { x86::f32_to_f16_f16c(src, bits) }
             }
             #[cfg(target_arch = "x86_64")]
             (Conv::X86 { .. }, Format::Bf16) => {
-                // SAFETY: as in `to_f32`: AVX2 was detected.
+                // SAFETY: as in `load_f32`: AVX2 was detected.
                 unsafe { x86::f32_to_bf16_avx2(src, bits) }
             }
             (_, Format::F16) => {

@@ -1,5 +1,5 @@
 //! Half-precision storage (the `half` feature): activations on buffers of
-//! [`f16`] and [`bf16`], computed in f32.
+//! [`f16`](struct@f16) and [`bf16`], computed in f32.
 //!
 //! Every value is converted to f32 on load, goes through the same f32
 //! kernels as the f32 API, and is rounded back to the buffer's type on
@@ -83,7 +83,7 @@ pub(crate) mod sealed {
     }
 }
 
-/// A 16-bit float type the half-precision methods take: [`f16`] or
+/// A 16-bit float type the half-precision methods take: [`f16`](struct@f16) or
 /// [`bf16`] (sealed: implemented for these two only).
 pub trait HalfFloat:
     sealed::Sealed
@@ -149,7 +149,7 @@ impl Executor {
     pub fn half_to_f32<H: HalfFloat>(&self, src: &[H], dst: &mut [f32]) -> Result<(), Error> {
         same_len("src", src.len(), "dst", dst.len())?;
         let conv = Conv::new(self.backend());
-        tiled::par_zip(self, src, dst, &|s, d| conv.to_f32(s, d));
+        tiled::par_zip(self, src, dst, &|s, d| conv.load_f32(s, d));
         Ok(())
     }
 

@@ -240,21 +240,21 @@ fn blocks<H: HalfFloat, R: Runner>(conv: Conv, runner: &R, job: Job<'_, H>) -> R
         let out = &mut out[r0 * ro..(r0 + n) * ro];
         let result = match op {
             Op::Forward => {
-                conv.to_f32(&a[r0 * ra..(r0 + n) * ra], fa);
+                conv.load_f32(&a[r0 * ra..(r0 + n) * ra], fa);
                 runner.forward(fa, fo)?
             }
             Op::ForwardInPlace => {
-                conv.to_f32(out, fa);
+                conv.load_f32(out, fa);
                 runner.forward(fa, fo)?
             }
             Op::Backward | Op::BackwardFromOutput => {
                 let fb = &mut fb[..n * rb];
-                conv.to_f32(&a[r0 * ra..(r0 + n) * ra], fa);
-                conv.to_f32(&b[r0 * rb..(r0 + n) * rb], fb);
+                conv.load_f32(&a[r0 * ra..(r0 + n) * ra], fa);
+                conv.load_f32(&b[r0 * rb..(r0 + n) * rb], fb);
                 runner.backward(op == Op::BackwardFromOutput, fa, fb, fo)?
             }
         };
-        conv.from_f32(result, out);
+        conv.store_f32(result, out);
         r0 += n;
     }
     Ok(())
@@ -295,11 +295,11 @@ pub(crate) fn par_zip<S: Sync, D: Send>(
 /// splits.
 pub(crate) fn to_vec<H: HalfFloat>(exec: &Executor, conv: Conv, src: &[H]) -> Vec<f32> {
     let mut v = vec![0.0f32; src.len()];
-    par_zip(exec, src, &mut v, &|s, d| conv.to_f32(s, d));
+    par_zip(exec, src, &mut v, &|s, d| conv.load_f32(s, d));
     v
 }
 
 /// `dst = src` rounded to `H`, in parallel where the executor splits.
 pub(crate) fn store<H: HalfFloat>(exec: &Executor, conv: Conv, src: &[f32], dst: &mut [H]) {
-    par_zip(exec, src, dst, &|s, d| conv.from_f32(s, d));
+    par_zip(exec, src, dst, &|s, d| conv.store_f32(s, d));
 }
