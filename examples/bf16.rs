@@ -41,13 +41,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(h, f)| ((h.to_f32() - f) / f).abs())
         .fold(0.0f32, f32::max);
     println!("gelu over {n} bf16 values: bits equal to f32-then-round: {same}");
-    println!("largest relative difference from the f32 result (|y| > 1e-3): {worst:.2e} (bf16 has 8 significant bits: <= 2^-9 = 1.95e-3)");
+    println!("largest relative difference from the f32 result (|y| > 1e-3): {worst:.2e} (bf16 keeps 8 significant bits: at most 2^-8 = 3.91e-3)");
     for i in [0, n / 4, n / 2, 3 * n / 4, n - 1] {
         println!(
             "  x = {:>8}  gelu = {:>10}  dgelu/dx = {:>8}",
             x[i], y[i], dx[i]
         );
     }
-    assert!(same && worst <= 1.0 / 512.0);
+    assert!(same && worst <= 1.0 / 256.0);
     Ok(())
 }
