@@ -92,5 +92,69 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// f16 and bf16 buffers (the `half` feature): relu, sigmoid and gelu
+/// forward and backward at 64K and 16M elements, each group next to a copy
+/// of the same 2-byte elements. `cargo bench --features half -- half/`.
+#[cfg(feature = "half")]
+fn bench_half(c: &mut Criterion) {
+    use simd_activations::half::{bf16, f16, HalfFloat};
+
+    fn typed<H: HalfFloat>(c: &mut Criterion, execs: &[(String, Executor)]) {
+        for n in [64 << 10, 16 << 20] {
+            let (xf, dyf) = inputs(n);
+            let x: Vec<H> = xf.iter().map(|&v| H::from_f32(v)).collect();
+            let dy: Vec<H> = dyf.iter().map(|&v| H::from_f32(v)).collect();
+            let mut y = vec![H::default(); n];
+            let mut dx = vec![H::default(); n];
+            for spec in ["relu", "sigmoid", "gelu"] {
+                let act: Activation = spec.parse().unwrap();
+                for pass in ["forward", "backward"] {
+                    let bytes = if pass == "forward" { 4 } else { 6 } * n as u64;
+                    let mut group = c.benchmark_group(format!("half/{spec}/{}/{pass}", H::NAME));
+                    group.throughput(Throughput::Bytes(bytes));
+                    group.warm_up_time(Duration::from_millis(300));
+                    group.measurement_time(Duration::from_secs(1));
+                    if n >= 1 << 20 {
+                        group.sample_size(10);
+                    }
+                    group.bench_function(BenchmarkId::new("copy", n), |b| {
+                        b.iter(|| y.copy_from_slice(black_box(&x)))
+                    });
+                    for (name, exec) in execs {
+                        group.bench_function(BenchmarkId::new(name, n), |b| {
+                            if pass == "forward" {
+                                b.iter(|| exec.forward_half(&act, black_box(&x), &mut y).unwrap())
+                            } else {
+                                b.iter(|| {
+                                    exec.backward_half(&act, black_box(&x), &dy, &mut dx)
+                                        .unwrap()
+                                })
+                            }
+                        });
+                    }
+                    group.finish();
+                }
+            }
+        }
+    }
+
+    // The detected backend (hardware conversions) serially and in parallel,
+    // and the portable backend (portable conversions) serially.
+    let best = Executor::with_backend(Backend::detected()).unwrap();
+    let execs = vec![
+        (
+            "portable".to_string(),
+            Executor::with_backend(Backend::Portable).unwrap().serial(),
+        ),
+        (best.backend().name().to_string(), best.serial()),
+        (format!("parallel-{}", best.backend()), best),
+    ];
+    typed::<f16>(c, &execs);
+    typed::<bf16>(c, &execs);
+}
+
+#[cfg(feature = "half")]
+criterion_group!(benches, bench, bench_half);
+#[cfg(not(feature = "half"))]
 criterion_group!(benches, bench);
 criterion_main!(benches);

@@ -774,6 +774,12 @@ impl PreluChannels<'_> {
         self
     }
 
+    /// The executor calls run on (the global one unless [`Self::on`]).
+    #[cfg(feature = "half")]
+    pub(crate) fn executor(&self) -> Result<Executor, Error> {
+        executor(&self.exec)
+    }
+
     fn call(&self) -> Result<Call<'_, 1>, Error> {
         Ok(Call {
             params: [self.weights],

@@ -57,6 +57,13 @@ pub(crate) fn has_avx512() -> bool {
         && x86_has!("avx512vl")
 }
 
+/// Whether the CPU has F16C (`vcvtph2ps`/`vcvtps2ph`, f16 <-> f32 in
+/// hardware), for the half-precision conversions.
+#[cfg(all(x86_simd, feature = "half"))]
+pub(crate) fn has_f16c() -> bool {
+    x86_has!("avx") && x86_has!("f16c")
+}
+
 /// The names of the SIMD-related features this CPU has, for the report.
 pub fn features() -> Vec<&'static str> {
     #[allow(unused_mut)]

@@ -66,6 +66,8 @@ mod driver;
 mod error;
 mod executor;
 mod float;
+#[cfg(feature = "half")]
+pub mod half;
 pub mod kernel;
 pub mod lanes;
 #[cfg(not(feature = "std"))]

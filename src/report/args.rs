@@ -14,11 +14,51 @@ pub const PASSES: [&str; 4] = [
 /// Row length of rowwise activations when `[cols=N]` is not given.
 pub const DEFAULT_COLS: usize = 1024;
 
+/// The element type an op's buffers hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dtype {
+    F32,
+    F16,
+    Bf16,
+}
+
+impl Dtype {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::F32 => "f32",
+            Dtype::F16 => "f16",
+            Dtype::Bf16 => "bf16",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Dtype, String> {
+        match s {
+            "f32" => Ok(Dtype::F32),
+            "f16" => Ok(Dtype::F16),
+            "bf16" => Ok(Dtype::Bf16),
+            _ => Err(format!("unknown dtype {s:?} (expected f32, f16 or bf16)")),
+        }
+    }
+}
+
+/// Why f16/bf16 ops need the `half` feature.
+#[cfg(not(feature = "half"))]
+const HALF_FEATURE: &str = "f16 and bf16 buffers need the half feature: \
+                            cargo run --release --features half -- ...";
+
 /// One measured operation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
     /// An activation by spec; rowwise ones on rows of `cols` elements.
     Spec { act: Activation, cols: usize },
+    /// The same on f16 or bf16 buffers (`half` feature), converted to f32
+    /// block by block.
+    #[cfg_attr(not(feature = "half"), allow(dead_code))]
+    Half {
+        act: Activation,
+        cols: usize,
+        dtype: Dtype,
+    },
     /// prelu with one weight per channel, channels-first `[N, C, *]` (or
     /// channels-last `[N, *, C]`), backward with the weight gradient.
     PreluChannels { channels: usize, last: bool },
@@ -45,6 +85,10 @@ impl fmt::Display for Op {
                 write!(f, "{act}[cols={cols}]")
             }
             Op::Spec { act, .. } => write!(f, "{act}"),
+            Op::Half { act, cols, dtype } if act.kind() == Kind::Rowwise => {
+                write!(f, "{act}[cols={cols},dtype={}]", dtype.name())
+            }
+            Op::Half { act, dtype, .. } => write!(f, "{act}[dtype={}]", dtype.name()),
             Op::PreluChannels { channels, last } => write!(
                 f,
                 "prelu[channels={channels}{}]",
@@ -91,7 +135,47 @@ pub fn default_ops() -> Vec<Op> {
     ] {
         ops.push(parse_op(extra).expect("default ops parse"));
     }
+    // Half-precision storage, where the report is built with it.
+    #[cfg(feature = "half")]
+    for extra in [
+        "relu[dtype=f16]",
+        "relu[dtype=bf16]",
+        "sigmoid[dtype=f16]",
+        "sigmoid[dtype=bf16]",
+        "gelu[dtype=f16]",
+        "gelu[dtype=bf16]",
+    ] {
+        ops.push(parse_op(extra).expect("default ops parse"));
+    }
     ops
+}
+
+/// `ops` with every plain activation (`Op::Spec`) timed on each of
+/// `dtypes` (f32: the op itself); other ops stay as they are.
+fn with_dtypes(ops: Vec<Op>, dtypes: &[Dtype]) -> Result<Vec<Op>, String> {
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            Op::Spec { act, cols } => {
+                for &dtype in dtypes {
+                    out.push(half_op(act, cols, dtype)?);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// `act` on buffers of `dtype`.
+fn half_op(act: Activation, cols: usize, dtype: Dtype) -> Result<Op, String> {
+    match dtype {
+        Dtype::F32 => Ok(Op::Spec { act, cols }),
+        #[cfg(feature = "half")]
+        _ => Ok(Op::Half { act, cols, dtype }),
+        #[cfg(not(feature = "half"))]
+        _ => Err(HALF_FEATURE.to_string()),
+    }
 }
 
 /// What to measure and how to print it.
@@ -108,6 +192,15 @@ pub struct Options {
     pub explicit_backends: bool,
     pub passes: Vec<&'static str>,
     pub json: bool,
+}
+
+impl Options {
+    /// Whether any op works on f16 or bf16 buffers (the report then adds
+    /// the copy row of 2-byte elements).
+    #[cfg_attr(not(feature = "half"), allow(dead_code))]
+    pub fn has_half(&self) -> bool {
+        self.ops.iter().any(|op| matches!(op, Op::Half { .. }))
+    }
 }
 
 /// The largest size timed on every backend unless `--backends` is given.
@@ -130,8 +223,13 @@ options:
                     the bias gradient) and relu[bias=F,unfused] (the same as separate passes),
                     relu[stores=stream] and relu[stores=cached] (output stores forced
                     streaming or through the cache; plain relu streams from 64M elements)
+                    and, with the half feature, relu[dtype=bf16] (f16 or bf16 buffers,
+                    computed in f32; rowwise ones: softmax[cols=N,dtype=f16])
                     (default: every activation with its first example parameters, and
-                    prelu[channels=64], rrelu[training], gelu[bias=1024] fused and unfused)
+                    prelu[channels=64], rrelu[training], gelu[bias=1024] fused and unfused;
+                    with the half feature also relu, sigmoid and gelu on f16 and bf16)
+  --dtypes T,...    f32, f16, bf16: time every plain activation of --ops on each
+                    (f16 and bf16 need the half feature: cargo run --release --features half)
   --sizes N,...     element counts; K and M suffixes allowed (default: 16K,16M)
   --threads T,...   thread counts; 1 times each backend serially, T > 1 times the
                     parallel path on the best backend in a pool of T threads
@@ -207,7 +305,17 @@ pub fn parse_op(s: &str) -> Result<Op, String> {
         });
     };
     let bad = |why: &str| format!("--ops: {s:?}: {why}");
-    let options: Vec<&str> = options.split(',').map(str::trim).collect();
+    let mut options: Vec<&str> = options.split(',').map(str::trim).collect();
+    if let Some(i) = options.iter().position(|o| o.starts_with("dtype=")) {
+        let dtype = Dtype::parse(&options.remove(i)["dtype=".len()..]).map_err(|e| bad(&e))?;
+        let cols = match options.as_slice() {
+            [] => DEFAULT_COLS,
+            [cols] if cols.starts_with("cols=") => parse_size(&cols["cols=".len()..])
+                .map_err(|_| bad("cols must be a positive count"))?,
+            _ => return Err(bad("dtype= goes with plain activations (and cols=N)")),
+        };
+        return half_op(act, cols, dtype).map_err(|e| bad(&e));
+    }
     match options.as_slice() {
         ["training"] if matches!(act.name(), "rrelu" | "noisy_relu") => Ok(Op::Training(act)),
         ["training"] => Err(bad("only rrelu and noisy_relu have a training mode")),
@@ -271,8 +379,8 @@ pub fn parse_op(s: &str) -> Result<Op, String> {
             Ok(Op::Spec { act, cols })
         }
         _ => Err(bad(
-            "unknown options (expected training, channels=C[,last], cols=N, bias=F[,unfused] \
-             or stores=stream|cached|auto)",
+            "unknown options (expected training, channels=C[,last], cols=N, bias=F[,unfused], \
+             stores=stream|cached|auto or dtype=f16|bf16)",
         )),
     }
 }
@@ -293,6 +401,7 @@ impl Options {
             passes: PASSES.to_vec(),
             json: false,
         };
+        let mut dtypes = None;
         let mut it = args.iter();
         while let Some(flag) = it.next() {
             let mut value = |name: &str| {
@@ -302,6 +411,16 @@ impl Options {
             };
             match flag.as_str() {
                 "--json" => opts.json = true,
+                "--dtypes" => {
+                    let list: Vec<Dtype> = split_top_level(&value("--dtypes")?)
+                        .into_iter()
+                        .map(|d| Dtype::parse(d).map_err(|e| format!("--dtypes: {e}")))
+                        .collect::<Result<_, _>>()?;
+                    if list.is_empty() {
+                        return Err("--dtypes needs at least one value".to_string());
+                    }
+                    dtypes = Some(list);
+                }
                 "--ops" => {
                     let v = value("--ops")?;
                     opts.ops = split_top_level(&v)
@@ -357,6 +476,9 @@ impl Options {
             if empty {
                 return Err(format!("{what} needs at least one value"));
             }
+        }
+        if let Some(dtypes) = dtypes {
+            opts.ops = with_dtypes(opts.ops, &dtypes).map_err(|e| format!("--dtypes: {e}"))?;
         }
         opts.backends.sort();
         opts.backends.dedup();

@@ -3,6 +3,8 @@
 
 pub mod accuracy;
 pub mod args;
+#[cfg(feature = "half")]
+mod half;
 mod measure;
 
 use args::{names, Op, Options};
@@ -23,6 +25,9 @@ pub struct Row {
     pub threads: usize,
     pub ns_per_elem: f64,
     pub gb_per_s: f64,
+    /// Whether the buffers hold 2-byte elements (f16, bf16): then the
+    /// ratio is to the copy row of 2-byte elements.
+    pub half: bool,
 }
 
 impl Row {
@@ -43,6 +48,7 @@ impl Row {
             threads,
             ns_per_elem: secs * 1e9 / n as f64,
             gb_per_s: bytes_per_elem * n as f64 / secs / 1e9,
+            half: false,
         }
     }
 
@@ -73,6 +79,8 @@ fn bytes_per_elem(pass: &str) -> f64 {
 struct Printer {
     json: bool,
     copy: f64,
+    /// GB/s of the copy of 2-byte elements (for f16 and bf16 rows).
+    copy_half: f64,
     stream: f64,
     /// Scalar ns/elem by (op, pass, n), from the 1-thread rows.
     scalar: HashMap<(String, &'static str, usize), f64>,
@@ -100,7 +108,8 @@ impl Printer {
             return;
         }
         let ratio = |reference: f64| format!("{:.2}", row.gb_per_s / reference);
-        let vs_stream = if bytes_per_elem(row.pass) == 12.0 {
+        let vs_copy = ratio(if row.half { self.copy_half } else { self.copy });
+        let vs_stream = if bytes_per_elem(row.pass) == 12.0 && !row.half {
             ratio(self.stream)
         } else {
             String::new()
@@ -121,7 +130,7 @@ impl Printer {
             row.backend,
             row.ns_per_elem,
             row.gb_per_s,
-            ratio(self.copy),
+            vs_copy,
             vs_stream,
             vs_scalar
         );
@@ -129,7 +138,10 @@ impl Printer {
 }
 
 /// Runs `f` on a pool of `threads` threads (or directly for 1).
-fn on_threads<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn on_threads<R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    f: impl FnOnce() -> R + Send,
+) -> R {
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
@@ -306,10 +318,17 @@ fn time_op(
     op: &Op,
     pass: &str,
     buf: &mut Buffers,
+    #[cfg(feature = "half")] halves: &mut half::Halves,
     pool: Option<&rayon::ThreadPool>,
 ) -> Option<(f64, f64, usize)> {
     let n = buf.x.len();
     match op {
+        #[cfg(feature = "half")]
+        Op::Half { act, cols, dtype } => {
+            half::time(exec, act, *cols, *dtype, pass, buf, halves, pool)
+        }
+        #[cfg(not(feature = "half"))]
+        Op::Half { .. } => None,
         Op::Spec { act, cols } if act.kind() == Kind::Rowwise => {
             time_rows(exec, act, *cols, pass, buf, pool)
         }
@@ -481,16 +500,19 @@ pub fn run(opts: &Options) {
             Backend::detected(),
             names(&opts.backends)
         );
-        println!("ratios: GB/s over the copy row (and, for backward passes, the stream_2r1w row) of the same size and threads; vs scalar: time of the scalar row over this row");
+        println!("ratios: GB/s over the copy row of the same element size (and, for f32 backward passes, the stream_2r1w row) of the same size and threads; vs scalar: time of the scalar row over this row");
     }
     let mut printer = Printer {
         json: opts.json,
         copy: 0.0,
+        copy_half: 0.0,
         stream: 0.0,
         scalar: HashMap::new(),
     };
     for &n in &opts.sizes {
         let mut buf = Buffers::new(n);
+        #[cfg(feature = "half")]
+        let mut halves = half::Halves::default();
         for &threads in &opts.threads {
             let pool = (threads > 1).then(|| {
                 rayon::ThreadPoolBuilder::new()
@@ -505,6 +527,14 @@ pub fn run(opts: &Options) {
             printer.header(n, threads);
             printer.row(&copy);
             printer.row(&stream);
+            #[cfg(feature = "half")]
+            if opts.has_half() {
+                let secs = half::copy_seconds(n, threads, pool);
+                let mut row = Row::new("memcpy", "copy[2-byte]", "copy", n, threads, 4.0, secs);
+                row.half = true;
+                printer.copy_half = row.gb_per_s;
+                printer.row(&row);
+            }
             // One thread: every backend serially. More: the parallel path on
             // the best backend, as a caller's pool.install would run it.
             let execs: Vec<Executor> = if threads == 1 {
@@ -521,11 +551,20 @@ pub fn run(opts: &Options) {
                 let label = op.to_string();
                 for &pass in &opts.passes {
                     for exec in &execs {
-                        let Some((secs, bytes, m)) = time_op(exec, op, pass, &mut buf, pool) else {
+                        let Some((secs, bytes, m)) = time_op(
+                            exec,
+                            op,
+                            pass,
+                            &mut buf,
+                            #[cfg(feature = "half")]
+                            &mut halves,
+                            pool,
+                        ) else {
                             continue;
                         };
-                        let row =
+                        let mut row =
                             Row::new(exec.backend().name(), &label, pass, m, threads, bytes, secs);
+                        row.half = matches!(op, Op::Half { .. });
                         printer.row(&row);
                     }
                 }

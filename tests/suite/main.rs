@@ -16,6 +16,7 @@ mod derivatives;
 mod docs;
 mod errors;
 mod fuzz_findings;
+mod half;
 mod hyperbolic;
 mod miri;
 mod parametric;
