@@ -1,7 +1,7 @@
 //! The few float operations `core` lacks: with `std` they are the inherent
 //! methods (one instruction where the target has it), without it libm's
 //! pure-Rust versions. fma, sqrt and rint are correctly rounded either way,
-//! so the bits agree; ln and ln_1p (used only on parameters and per-row
+//! so the bits agree; ln_1p (used only on a parameter and on per-row
 //! sums, in f64) may differ in the last f64 bit between the two builds.
 
 /// `a * b + c` with one rounding.
@@ -54,19 +54,6 @@ pub(crate) fn round_even_f32(a: f32) -> f32 {
     {
         // libm's rint rounds in the default mode: to nearest, ties to even.
         libm::rintf(a)
-    }
-}
-
-/// The natural logarithm, for parameters (never in a vector loop).
-#[inline]
-pub(crate) fn ln_f64(a: f64) -> f64 {
-    #[cfg(feature = "std")]
-    {
-        a.ln()
-    }
-    #[cfg(not(feature = "std"))]
-    {
-        libm::log(a)
     }
 }
 
