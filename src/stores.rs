@@ -1,12 +1,14 @@
 //! How an out-of-place call writes its output: through the cache, or with
 //! streaming (non-temporal) stores that skip it.
 
-/// Outputs of at least this many elements (64 Mi: 256 MiB) are written with
-/// streaming stores under [`Stores::Auto`]: far past any last-level cache,
-/// where an ordinary store first reads the line it overwrites. Measured on
-/// the machines in README's "Streaming stores" table, where below it the
-/// gain was within noise or a loss.
-pub const DEFAULT_STREAMING_MIN_LEN: usize = 1 << 26;
+/// Outputs of at least this many elements (16 Mi: 64 MiB, twice a Zen 3
+/// CCX's 32 MiB L3) are written with streaming stores under
+/// [`Stores::Auto`]. Measured (README, "Streaming stores"): relu forward
+/// gained 10-25% from 4M elements up, but below the last-level cache's size
+/// a caller that reads the output next would find it in L3 after ordinary
+/// stores and in DRAM after streaming ones, so the switch waits until the
+/// output cannot stay cached anyway.
+pub const DEFAULT_STREAMING_MIN_LEN: usize = 1 << 24;
 
 /// How elementwise out-of-place passes (forward, backward, backward from
 /// the output) store their output. In-place passes and the rowwise, channel

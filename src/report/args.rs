@@ -222,7 +222,7 @@ options:
                     relu[bias=F] (y = f(x + b), b of F features over rows; backward with
                     the bias gradient) and relu[bias=F,unfused] (the same as separate passes),
                     relu[stores=stream] and relu[stores=cached] (output stores forced
-                    streaming or through the cache; plain relu streams from 64M elements)
+                    streaming or through the cache; plain relu streams from 16M elements)
                     and, with the half feature, relu[dtype=bf16] (f16 or bf16 buffers,
                     computed in f32; rowwise ones: softmax[cols=N,dtype=f16])
                     (default: every activation with its first example parameters, and
