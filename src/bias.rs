@@ -14,13 +14,20 @@ use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::{LaneOp, Lanes};
 use crate::par::prelude::*;
 use crate::pass::same_len;
-use crate::{ActivationFn, Error};
+use crate::{Activation, ActivationFn, Error};
 use alloc::{format, vec, vec::Vec};
 
 /// Elements per block of whole rows of the backward's bias-gradient sums
 /// (at least one row per block). Fixed, so `db` never depends on an
 /// executor's chunk length.
 const BLOCK: usize = 1 << 16;
+
+/// One task of the forward: `(x, y)`, or `(None, x)` in place.
+type ForwardTask<'a> = dyn Fn(Option<&[f32]>, &mut [f32]) + Sync + 'a;
+
+/// One block of the backward: `(x, dy, dx)`, returning the block's column
+/// sums of `dx`.
+type BackwardTask<'a> = dyn Fn(&[f32], &[f32], &mut [f32]) -> Vec<f64> + Sync + 'a;
 
 /// `y = f(x + b)` over whole rows of `b.len()`.
 struct Forward<'a, K> {
@@ -203,19 +210,7 @@ impl Executor {
         y: &mut [f32],
     ) -> Result<(), Error> {
         same_len("x", x.len(), "y", y.len())?;
-        let act = act.activation();
-        dispatch!(&act, k =>
-            elementwise: {
-                validate_all(k)?;
-                rows_of(x.len(), bias)?;
-                self.bias_forward(k, Some(x), bias, y);
-                Ok(())
-            },
-            rowwise: {
-                let _ = k;
-                Err(elementwise_only(act.name()))
-            },
-        )
+        self.forward_bias_any(&act.activation(), Some(x), bias, y)
     }
 
     /// [`Executor::forward_bias`] in place: `x = f(x + bias)`.
@@ -228,19 +223,7 @@ impl Executor {
         x: &mut [f32],
         bias: &[f32],
     ) -> Result<(), Error> {
-        let act = act.activation();
-        dispatch!(&act, k =>
-            elementwise: {
-                validate_all(k)?;
-                rows_of(x.len(), bias)?;
-                self.bias_forward(k, None, bias, x);
-                Ok(())
-            },
-            rowwise: {
-                let _ = k;
-                Err(elementwise_only(act.name()))
-            },
-        )
+        self.forward_bias_any(&act.activation(), None, bias, x)
     }
 
     /// The backward of [`Executor::forward_bias`]: `dx = f'(x + bias)·dy`
@@ -273,8 +256,46 @@ impl Executor {
         same_len("x", x.len(), "dy", dy.len())?;
         same_len("x", x.len(), "dx", dx.len())?;
         same_len("bias", bias.len(), "db", db.len())?;
-        let act = act.activation();
-        dispatch!(&act, k =>
+        self.backward_bias_any(&act.activation(), x, bias, dy, dx, db)
+    }
+
+    // The public methods are generic over the activation's type; these
+    // are not, so the kernels are compiled once, in this crate, rather than
+    // again in every crate that calls them.
+
+    /// [`Executor::forward_bias`] (`x = None`: in place on `y`).
+    fn forward_bias_any(
+        &self,
+        act: &Activation,
+        x: Option<&[f32]>,
+        bias: &[f32],
+        y: &mut [f32],
+    ) -> Result<(), Error> {
+        dispatch!(act, k =>
+            elementwise: {
+                validate_all(k)?;
+                rows_of(y.len(), bias)?;
+                self.bias_forward(k, x, bias, y);
+                Ok(())
+            },
+            rowwise: {
+                let _ = k;
+                Err(elementwise_only(act.name()))
+            },
+        )
+    }
+
+    /// [`Executor::backward_bias`] after the length checks.
+    fn backward_bias_any(
+        &self,
+        act: &Activation,
+        x: &[f32],
+        bias: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        db: &mut [f32],
+    ) -> Result<(), Error> {
+        dispatch!(act, k =>
             elementwise: {
                 validate_all(k)?;
                 rows_of(x.len(), bias)?;
@@ -297,8 +318,7 @@ impl Executor {
         b: &[f32],
         y: &mut [f32],
     ) {
-        let cols = b.len();
-        if cols == 0 {
+        if b.is_empty() {
             return;
         }
         let token = self.token();
@@ -306,6 +326,18 @@ impl Executor {
             Some(x) => token.vectorize(Forward { k, b, x, y }),
             None => token.vectorize(ForwardInPlace { k, b, x: y }),
         };
+        self.bias_forward_tasks(b.len(), x, y, &run);
+    }
+
+    /// The forward's split into tasks of whole rows. `run` is a trait
+    /// object so that rayon's machinery is compiled once, not per kernel.
+    fn bias_forward_tasks(
+        &self,
+        cols: usize,
+        x: Option<&[f32]>,
+        y: &mut [f32],
+        run: &ForwardTask<'_>,
+    ) {
         if !self.splits(y.len()) {
             return run(x, y);
         }
@@ -319,8 +351,7 @@ impl Executor {
         }
     }
 
-    /// `dx` and `db` over fixed blocks of rows; block sums are added in
-    /// block order whether the blocks ran in parallel or not.
+    /// `dx` and `db` over fixed blocks of rows.
     fn bias_backward<K: Elementwise + Kernel>(
         &self,
         k: &K,
@@ -335,7 +366,6 @@ impl Executor {
             return;
         }
         let token = self.token();
-        let block = (BLOCK / cols).max(1) * cols;
         let run = |x: &[f32], dy: &[f32], dx: &mut [f32]| -> Vec<f64> {
             let mut acc = vec![0.0f64; cols];
             token.vectorize(Backward {
@@ -348,6 +378,23 @@ impl Executor {
             });
             acc
         };
+        self.bias_backward_blocks(cols, x, dy, dx, db, &run);
+    }
+
+    /// The backward's blocks (in parallel when the buffer is large enough)
+    /// and the bias gradient: block sums are added in block order whether
+    /// the blocks ran in parallel or not. `run` is a trait object, as in
+    /// [`Executor::bias_forward_tasks`].
+    fn bias_backward_blocks(
+        &self,
+        cols: usize,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        db: &mut [f32],
+        run: &BackwardTask<'_>,
+    ) {
+        let block = (BLOCK / cols).max(1) * cols;
         let mut total = vec![0.0f64; cols];
         let mut add = |part: &[f64]| {
             for (t, p) in total.iter_mut().zip(part) {

@@ -3,7 +3,7 @@
 //! the very same kernel code, so an element's result never depends on where
 //! it sits in the buffer.
 
-use crate::kernel::Elementwise;
+use crate::kernel::{Elementwise, FromOutput};
 use crate::lanes::{LaneOp, Lanes};
 use crate::pass::Pass;
 
@@ -25,22 +25,27 @@ impl<K: Elementwise> LaneOp for ElementwisePass<'_, K> {
         // being reloaded after every store (which might alias them).
         let k = self.kernel;
         let k = &{ *k };
-        match (self.pass, self.stream) {
-            (Pass::Forward { x, y }, false) => map1::<_, _, Cached>(l, Forward(k), x, y),
-            (Pass::Forward { x, y }, true) => map1_streaming(l, Forward(k), x, y),
-            (Pass::Backward { x, dy, dx }, false) => {
-                map2::<_, _, Cached>(l, Backward(k), x, dy, dx)
-            }
-            (Pass::Backward { x, dy, dx }, true) => map2_streaming(l, Backward(k), x, dy, dx),
-            (Pass::BackwardFromOutput { y, dy, dx }, false) => {
-                map2::<_, _, Cached>(l, BackwardFromOutput(k), y, dy, dx)
-            }
-            (Pass::BackwardFromOutput { y, dy, dx }, true) => {
+        // Constant per instantiation: the loops a kernel or backend cannot
+        // use are not compiled (code size and build time, not speed).
+        let stream = self.stream && L::STREAMS;
+        let from_output = !matches!(K::INFO.from_output, FromOutput::Never(_));
+        match self.pass {
+            Pass::Forward { x, y } if stream => map1_streaming(l, Forward(k), x, y),
+            Pass::Forward { x, y } => map1::<_, _, Cached>(l, Forward(k), x, y),
+            Pass::Backward { x, dy, dx } if stream => map2_streaming(l, Backward(k), x, dy, dx),
+            Pass::Backward { x, dy, dx } => map2::<_, _, Cached>(l, Backward(k), x, dy, dx),
+            // Never reached for these kernels: `Executor` checks first.
+            Pass::BackwardFromOutput { .. } | Pass::BackwardFromOutputInPlace { .. }
+                if !from_output => {}
+            Pass::BackwardFromOutput { y, dy, dx } if stream => {
                 map2_streaming(l, BackwardFromOutput(k), y, dy, dx)
             }
-            (Pass::ForwardInPlace { xy }, _) => map1_inplace(l, Forward(k), xy),
-            (Pass::BackwardInPlace { x, g }, _) => map2_inplace(l, Backward(k), x, g),
-            (Pass::BackwardFromOutputInPlace { y, g }, _) => {
+            Pass::BackwardFromOutput { y, dy, dx } => {
+                map2::<_, _, Cached>(l, BackwardFromOutput(k), y, dy, dx)
+            }
+            Pass::ForwardInPlace { xy } => map1_inplace(l, Forward(k), xy),
+            Pass::BackwardInPlace { x, g } => map2_inplace(l, Backward(k), x, g),
+            Pass::BackwardFromOutputInPlace { y, g } => {
                 map2_inplace(l, BackwardFromOutput(k), y, g)
             }
         }

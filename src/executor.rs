@@ -409,14 +409,17 @@ impl Executor {
         }
         // The whole call's length decides, so every chunk stores alike.
         let stream = self.streams(pass.len());
-        if self.splits(pass.len()) {
-            split(self.token, kernel, pass, self.chunk_len, stream);
-        } else {
+        let run = |pass: Pass<'_>| {
             self.token.vectorize(ElementwisePass {
                 kernel,
                 pass,
                 stream,
-            });
+            })
+        };
+        if self.splits(pass.len()) {
+            split(pass, self.chunk_len, &run);
+        } else {
+            run(pass);
         }
         Ok(())
     }
@@ -425,20 +428,18 @@ impl Executor {
 /// Runs `pass` as chunks of `chunk_len` elements (the last may be shorter)
 /// on the current rayon pool. Chunk boundaries are fixed multiples of
 /// `chunk_len`, whatever the number of threads.
-fn split<K: Elementwise>(token: Token, kernel: &K, pass: Pass<'_>, chunk_len: usize, stream: bool) {
+///
+/// `run` is a trait object so that rayon's join machinery is compiled once,
+/// not once per kernel (one indirect call per chunk costs nothing).
+fn split(pass: Pass<'_>, chunk_len: usize, run: &(dyn Fn(Pass<'_>) + Sync)) {
     let len = pass.len();
     if len <= chunk_len {
-        token.vectorize(ElementwisePass {
-            kernel,
-            pass,
-            stream,
-        });
-        return;
+        return run(pass);
     }
     let mid = len.div_ceil(chunk_len) / 2 * chunk_len;
     let (left, right) = pass.split_at(mid);
     crate::par::join(
-        || split(token, kernel, left, chunk_len, stream),
-        || split(token, kernel, right, chunk_len, stream),
+        || split(left, chunk_len, run),
+        || split(right, chunk_len, run),
     );
 }

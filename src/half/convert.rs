@@ -59,9 +59,13 @@ impl Conv {
     /// If the lengths differ (callers check them first).
     #[inline]
     pub(crate) fn load_f32<H: HalfFloat>(self, src: &[H], dst: &mut [f32]) {
-        assert_eq!(src.len(), dst.len());
-        let bits: &[u16] = bytemuck::cast_slice(src);
-        match (self, H::FORMAT) {
+        self.load_bits(H::FORMAT, bytemuck::cast_slice(src), dst)
+    }
+
+    /// [`Conv::load_f32`] on the bits of `format` values.
+    pub(crate) fn load_bits(self, format: Format, bits: &[u16], dst: &mut [f32]) {
+        assert_eq!(bits.len(), dst.len());
+        match (self, format) {
             #[cfg(x86_simd)]
             (Conv::X86 { f16c: true }, Format::F16) => {
                 // SAFETY: `Conv::X86 { f16c: true }` is only made after
@@ -93,9 +97,13 @@ impl Conv {
     /// If the lengths differ (callers check them first).
     #[inline]
     pub(crate) fn store_f32<H: HalfFloat>(self, src: &[f32], dst: &mut [H]) {
-        assert_eq!(src.len(), dst.len());
-        let bits: &mut [u16] = bytemuck::cast_slice_mut(dst);
-        match (self, H::FORMAT) {
+        self.store_bits(H::FORMAT, src, bytemuck::cast_slice_mut(dst))
+    }
+
+    /// [`Conv::store_f32`] into the bits of `format` values.
+    pub(crate) fn store_bits(self, format: Format, src: &[f32], bits: &mut [u16]) {
+        assert_eq!(src.len(), bits.len());
+        match (self, format) {
             #[cfg(x86_simd)]
             (Conv::X86 { f16c: true }, Format::F16) => {
                 // SAFETY: as in `load_f32`: AVX and F16C were detected.

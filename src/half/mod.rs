@@ -54,6 +54,7 @@ use crate::pass::same_len;
 use crate::{Activation, ActivationFn, Error, Executor, Kind, PreluChannels};
 use alloc::{format, vec};
 use convert::Conv;
+use sealed::Format;
 use tiled::{Job, Op};
 
 /// The `half` crate's 16-bit float types, re-exported.
@@ -311,6 +312,31 @@ impl Executor {
         out: &mut [H],
         cols: Option<usize>,
     ) -> Result<(), Error> {
+        let (a, b) = (bytemuck::cast_slice(a), bytemuck::cast_slice(b));
+        self.run_bits(
+            act,
+            op,
+            H::FORMAT,
+            a,
+            b,
+            bytemuck::cast_slice_mut(out),
+            cols,
+        )
+    }
+
+    /// [`Executor::run_half`] on the values' bits: not generic, so the
+    /// kernels it reaches are compiled in this crate only.
+    #[allow(clippy::too_many_arguments)]
+    fn run_bits(
+        &self,
+        act: Activation,
+        op: Op,
+        format: Format,
+        a: &[u16],
+        b: &[u16],
+        out: &mut [u16],
+        cols: Option<usize>,
+    ) -> Result<(), Error> {
         // The buffer whose length sets the rows: the pass's input (dx for
         // backward from the output, as in the f32 API).
         let in_len = match op {
@@ -349,6 +375,7 @@ impl Executor {
             let per_row = [one(op != Op::ForwardInPlace), one(is_backward(op)), 1];
             let job = Job {
                 op,
+                format,
                 a,
                 b,
                 out,
@@ -412,6 +439,7 @@ impl Executor {
         let runner = tiled::Rows { exec, act, cols };
         let job = Job {
             op,
+            format,
             a,
             b,
             out,

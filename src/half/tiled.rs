@@ -13,6 +13,7 @@
 //! rows are grouped, the bits do not depend on the thread count.
 
 use super::convert::Conv;
+use super::sealed::Format;
 use super::HalfFloat;
 use crate::driver::ElementwisePass;
 use crate::kernel::Elementwise;
@@ -41,18 +42,22 @@ pub(crate) enum Op {
     BackwardFromOutput,
 }
 
-/// One call's half buffers (`a`, `b` empty where the pass has none) and
-/// their elements per row.
-pub(crate) struct Job<'a, H> {
+/// One call's half buffers, as bits (`a`, `b` empty where the pass has
+/// none), and their elements per row. Bits and a run-time format rather
+/// than a type parameter: the public methods are generic, this driver is
+/// not, so the kernels are compiled once, in this crate, not again in
+/// every crate that calls them.
+pub(crate) struct Job<'a> {
     pub(crate) op: Op,
-    pub(crate) a: &'a [H],
-    pub(crate) b: &'a [H],
-    pub(crate) out: &'a mut [H],
+    pub(crate) format: Format,
+    pub(crate) a: &'a [u16],
+    pub(crate) b: &'a [u16],
+    pub(crate) out: &'a mut [u16],
     /// Elements per row of `a`, `b` and `out`.
     pub(crate) per_row: [usize; 3],
 }
 
-impl<'a, H> Job<'a, H> {
+impl<'a> Job<'a> {
     fn rows(&self) -> usize {
         self.out.len().checked_div(self.per_row[2]).unwrap_or(0)
     }
@@ -66,13 +71,14 @@ impl<'a, H> Job<'a, H> {
         }
     }
 
-    fn split_at(self, rows: usize) -> (Job<'a, H>, Job<'a, H>) {
+    fn split_at(self, rows: usize) -> (Job<'a>, Job<'a>) {
         let [ra, rb, ro] = self.per_row;
         let (a0, a1) = self.a.split_at(rows * ra);
         let (b0, b1) = self.b.split_at(rows * rb);
         let (o0, o1) = self.out.split_at_mut(rows * ro);
         let job = |a, b, out| Job {
             op: self.op,
+            format: self.format,
             a,
             b,
             out,
@@ -190,10 +196,10 @@ impl Runner for Rows {
 
 /// Runs `job`, split into tasks of `rows_per_task` rows on the current
 /// rayon pool when `parallel`.
-pub(crate) fn run<H: HalfFloat, R: Runner>(
+pub(crate) fn run<R: Runner>(
     conv: Conv,
     runner: &R,
-    job: Job<'_, H>,
+    job: Job<'_>,
     rows_per_task: usize,
     parallel: bool,
 ) -> Result<(), Error> {
@@ -212,7 +218,7 @@ pub(crate) fn run<H: HalfFloat, R: Runner>(
 }
 
 /// Runs `job` on the calling thread, block by block.
-fn blocks<H: HalfFloat, R: Runner>(conv: Conv, runner: &R, job: Job<'_, H>) -> Result<(), Error> {
+fn blocks<R: Runner>(conv: Conv, runner: &R, job: Job<'_>) -> Result<(), Error> {
     let rows = job.rows();
     if rows == 0 {
         return Ok(());
@@ -221,6 +227,7 @@ fn blocks<H: HalfFloat, R: Runner>(conv: Conv, runner: &R, job: Job<'_, H>) -> R
     let in_row = job.in_row();
     let Job {
         op,
+        format,
         a,
         b,
         out,
@@ -245,21 +252,21 @@ fn blocks<H: HalfFloat, R: Runner>(conv: Conv, runner: &R, job: Job<'_, H>) -> R
         let out = &mut out[r0 * ro..(r0 + n) * ro];
         let result = match op {
             Op::Forward => {
-                conv.load_f32(&a[r0 * ra..(r0 + n) * ra], fa);
+                conv.load_bits(format, &a[r0 * ra..(r0 + n) * ra], fa);
                 runner.forward(fa, fo)?
             }
             Op::ForwardInPlace => {
-                conv.load_f32(out, fa);
+                conv.load_bits(format, out, fa);
                 runner.forward(fa, fo)?
             }
             Op::Backward | Op::BackwardFromOutput => {
                 let fb = &mut fb[..n * rb];
-                conv.load_f32(&a[r0 * ra..(r0 + n) * ra], fa);
-                conv.load_f32(&b[r0 * rb..(r0 + n) * rb], fb);
+                conv.load_bits(format, &a[r0 * ra..(r0 + n) * ra], fa);
+                conv.load_bits(format, &b[r0 * rb..(r0 + n) * rb], fb);
                 runner.backward(op == Op::BackwardFromOutput, fa, fb, fo)?
             }
         };
-        conv.store_f32(result, out);
+        conv.store_bits(format, result, out);
         r0 += n;
     }
     Ok(())

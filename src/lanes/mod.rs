@@ -82,6 +82,10 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store(self, v: Self::F, d: &mut [f32]);
     /// Stores the first `d.len() < WIDTH` lanes into `d`.
     fn store_partial(self, v: Self::F, d: &mut [f32]);
+    /// Whether [`Lanes::store_stream`] is a streaming store here. Where it
+    /// is not, the drivers take their ordinary loops for a streaming pass
+    /// rather than compile a second copy that would store the same way.
+    const STREAMS: bool = false;
     /// Stores all lanes into the first `WIDTH` elements of `d` with a
     /// non-temporal (streaming) store where the backend has one and `d`
     /// starts on a vector boundary: the line is written without first being

@@ -48,6 +48,7 @@ impl Lanes for Avx2 {
     type D = __m256d;
     const WIDTH: usize = 8;
     const BACKEND: Backend = Backend::Avx2;
+    const STREAMS: bool = true;
     const D_LANES: usize = 4;
 
     #[inline(always)]

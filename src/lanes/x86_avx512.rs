@@ -45,6 +45,7 @@ impl Lanes for Avx512 {
     type D = __m512d;
     const WIDTH: usize = 16;
     const BACKEND: Backend = Backend::Avx512;
+    const STREAMS: bool = true;
     const D_LANES: usize = 8;
 
     #[inline(always)]
