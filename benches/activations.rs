@@ -2,11 +2,15 @@
 //! scalar path, each SIMD backend this CPU has, and the parallel path, at
 //! 4K, 64K, 1M and 16M elements, next to a plain copy of the same bytes.
 //!
+//! The fused operations (`fused/...`: bias + activation against the two
+//! separate passes, backward in place against into a separate buffer) and,
+//! with `--features half`, f16/bf16 buffers have groups of their own.
+//!
 //! `cargo bench` runs them all (long); `cargo bench -- relu/forward` runs a
-//! subset. Each group is one (activation, pass, size), so criterion prints
+//! subset, `cargo bench -- fused/` the fused ones. Each group is one (activation, pass, size), so criterion prints
 //! the copy and every backend side by side in bytes per second.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use simd_activations::{activations, Activation, Backend, Executor, ParamValue};
 use std::hint::black_box;
 use std::time::Duration;
@@ -92,6 +96,115 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// The fused operations next to what they replace: bias + activation
+/// (forward, and backward with the bias gradient) against the bias add and
+/// the activation as separate passes, and the backward in place against
+/// the backward into a separate buffer. Rows of 1024 features, at 64K, 1M
+/// and 16M elements, on the detected backend serially and in parallel.
+fn bench_fused(c: &mut Criterion) {
+    const FEATURES: usize = 1024;
+    let best = Executor::with_backend(Backend::detected()).unwrap();
+    let execs = [
+        (best.backend().name().to_string(), best.serial()),
+        (format!("parallel-{}", best.backend()), best),
+    ];
+    let bias: Vec<f32> = (0..FEATURES)
+        .map(|i| i as f32 / FEATURES as f32 - 0.5)
+        .collect();
+    for &n in &SIZES[1..] {
+        let (x, dy) = inputs(n);
+        let (mut y, mut dx, mut t) = (vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+        let mut db = vec![0.0f32; FEATURES];
+        for spec in ["relu", "gelu", "silu"] {
+            let act: Activation = spec.parse().unwrap();
+            for pass in ["forward", "backward"] {
+                let mut group = c.benchmark_group(format!("fused/{spec}[bias]/{pass}"));
+                let bytes = if pass == "forward" { 8 } else { 12 } * n as u64;
+                group.throughput(Throughput::Bytes(bytes));
+                group.warm_up_time(Duration::from_millis(300));
+                group.measurement_time(Duration::from_secs(1));
+                if n >= 1 << 20 {
+                    group.sample_size(10);
+                }
+                for (name, exec) in &execs {
+                    group.bench_function(BenchmarkId::new(format!("{name}-fused"), n), |b| {
+                        if pass == "forward" {
+                            b.iter(|| {
+                                exec.forward_bias(&act, black_box(&x), &bias, &mut y)
+                                    .unwrap()
+                            })
+                        } else {
+                            b.iter(|| {
+                                exec.backward_bias(
+                                    &act,
+                                    black_box(&x),
+                                    &bias,
+                                    &dy,
+                                    &mut dx,
+                                    &mut db,
+                                )
+                                .unwrap()
+                            })
+                        }
+                    });
+                    // The unfused pair: t = x + b (one pass), then the
+                    // activation (and, backward, the column sums of dx).
+                    let add_bias = |t: &mut [f32]| {
+                        for (t, x) in t.chunks_exact_mut(FEATURES).zip(x.chunks_exact(FEATURES)) {
+                            for ((t, x), b) in t.iter_mut().zip(x).zip(&bias) {
+                                *t = x + b;
+                            }
+                        }
+                    };
+                    group.bench_function(BenchmarkId::new(format!("{name}-unfused"), n), |b| {
+                        if pass == "forward" {
+                            b.iter(|| {
+                                add_bias(&mut y);
+                                exec.forward_inplace(&act, black_box(&mut y)).unwrap()
+                            })
+                        } else {
+                            b.iter(|| {
+                                add_bias(&mut t);
+                                exec.backward(&act, &t, &dy, &mut dx).unwrap();
+                                db.fill(0.0);
+                                for row in dx.chunks_exact(FEATURES) {
+                                    for (d, g) in db.iter_mut().zip(row) {
+                                        *d += g;
+                                    }
+                                }
+                                black_box(&db);
+                            })
+                        }
+                    });
+                }
+                group.finish();
+            }
+            let mut group = c.benchmark_group(format!("fused/{spec}/backward_inplace"));
+            group.throughput(Throughput::Bytes(12 * n as u64));
+            group.warm_up_time(Duration::from_millis(300));
+            group.measurement_time(Duration::from_secs(1));
+            if n >= 1 << 20 {
+                group.sample_size(10);
+            }
+            for (name, exec) in &execs {
+                group.bench_function(BenchmarkId::new(format!("{name}-into-dx"), n), |b| {
+                    b.iter(|| exec.backward(&act, black_box(&x), &dy, &mut dx).unwrap())
+                });
+                group.bench_function(BenchmarkId::new(format!("{name}-in-place"), n), |b| {
+                    // A fresh dy each time (copied outside the timing), so
+                    // repeated gradients never drift towards denormals.
+                    b.iter_batched_ref(
+                        || dy.clone(),
+                        |g| exec.backward_inplace(&act, black_box(&x), g).unwrap(),
+                        BatchSize::LargeInput,
+                    )
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
 /// f16 and bf16 buffers (the `half` feature): relu, sigmoid and gelu
 /// forward and backward at 64K and 16M elements, each group next to a copy
 /// of the same 2-byte elements. `cargo bench --features half -- half/`.
@@ -154,7 +267,7 @@ fn bench_half(c: &mut Criterion) {
 }
 
 #[cfg(feature = "half")]
-criterion_group!(benches, bench, bench_half);
+criterion_group!(benches, bench, bench_fused, bench_half);
 #[cfg(not(feature = "half"))]
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_fused);
 criterion_main!(benches);

@@ -41,8 +41,12 @@ impl Elementwise for Hardswish {
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let three = l.splat(3.0);
         let (lo, hi) = l.widen(x);
-        let middle = |x| l.mul_d(l.mul_d(x, l.add_d(x, l.splat_d(3.0))), l.splat_d(1.0 / 6.0));
-        let middle = l.narrow(middle(lo), middle(hi));
+        // A function, not a closure: see math::poly::pow2_of_int.
+        #[inline(always)]
+        fn middle<L: Lanes>(l: L, x: L::D) -> L::D {
+            l.mul_d(l.mul_d(x, l.add_d(x, l.splat_d(3.0))), l.splat_d(1.0 / 6.0))
+        }
+        let middle = l.narrow(middle(l, lo), middle(l, hi));
         let upper = l.select(l.ge(x, three), x, middle);
         let y = l.select(l.le(x, l.splat(-3.0)), l.splat(0.0), upper);
         l.select(l.is_nan(x), x, y)
@@ -53,11 +57,12 @@ impl Elementwise for Hardswish {
         let three = l.splat(3.0);
         // dy·(x/3 + 1/2) = dy·(x + 1.5)/3, in f64.
         let ((x_lo, x_hi), (dy_lo, dy_hi)) = (l.widen(x), l.widen(dy));
-        let middle = |x, dy| {
+        #[inline(always)]
+        fn middle<L: Lanes>(l: L, x: L::D, dy: L::D) -> L::D {
             let slope = l.mul_d(l.add_d(x, l.splat_d(1.5)), l.splat_d(1.0 / 3.0));
             l.mul_d(dy, slope)
-        };
-        let middle = l.narrow(middle(x_lo, dy_lo), middle(x_hi, dy_hi));
+        }
+        let middle = l.narrow(middle(l, x_lo, dy_lo), middle(l, x_hi, dy_hi));
         let upper = l.select(l.lt(x, three), middle, dy);
         l.select(l.le(x, l.splat(-3.0)), l.splat(0.0), upper)
     }

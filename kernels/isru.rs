@@ -55,14 +55,19 @@ pub(crate) fn isru_backward<L: Lanes>(l: L, alpha: f32, x: L::F, dy: L::F) -> L:
     let w = l.div(one, ax);
     let far = l.div(w, l.sqrt(l.mul_add(w, w, a)));
     let r = l.select(l.gt(ax, one), far, near);
-    let refine = |x, r, dy| {
+    // A function, not a closure: see math::poly::pow2_of_int.
+    #[inline(always)]
+    fn refine<L: Lanes>(l: L, alpha: f32, x: L::D, r: L::D, dy: L::D) -> L::D {
         let t = l.add_d(l.mul_d(l.mul_d(l.splat_d(alpha as f64), x), x), l.splat_d(1.0));
         let half_t_r2 = l.mul_d(l.mul_d(l.splat_d(0.5), t), l.mul_d(r, r));
         let r = l.mul_d(r, l.sub_d(l.splat_d(1.5), half_t_r2));
         l.mul_d(dy, l.mul_d(r, l.mul_d(r, r)))
-    };
+    }
     let ((x_lo, x_hi), (r_lo, r_hi), (dy_lo, dy_hi)) = (l.widen(x), l.widen(r), l.widen(dy));
-    let grad = l.narrow(refine(x_lo, r_lo, dy_lo), refine(x_hi, r_hi, dy_hi));
+    let grad = l.narrow(
+        refine(l, alpha, x_lo, r_lo, dy_lo),
+        refine(l, alpha, x_hi, r_hi, dy_hi),
+    );
     // ±inf: r = 0 and t = inf give NaN in the step; the limit is 0.
     l.select(l.eq(ax, l.splat(f32::INFINITY)), l.mul(dy, l.splat(0.0)), grad)
 }

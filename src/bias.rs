@@ -326,7 +326,8 @@ impl Executor {
             Some(x) => token.vectorize(Forward { k, b, x, y }),
             None => token.vectorize(ForwardInPlace { k, b, x: y }),
         };
-        self.bias_forward_tasks(b.len(), x, y, &run);
+        self.for_family(<K as Elementwise>::INFO.family)
+            .bias_forward_tasks(b.len(), x, y, &run);
     }
 
     /// The forward's split into tasks of whole rows. `run` is a trait
@@ -378,7 +379,8 @@ impl Executor {
             });
             acc
         };
-        self.bias_backward_blocks(cols, x, dy, dx, db, &run);
+        self.for_family(<K as Elementwise>::INFO.family)
+            .bias_backward_blocks(cols, x, dy, dx, db, &run);
     }
 
     /// The backward's blocks (in parallel when the buffer is large enough)

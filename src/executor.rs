@@ -2,7 +2,7 @@
 //! buffers into chunks.
 
 use crate::driver::ElementwisePass;
-use crate::kernel::{validate_all, Elementwise, Kernel};
+use crate::kernel::{validate_all, Elementwise, Family, Kernel};
 use crate::lanes::Token;
 use crate::pass::Pass;
 use crate::stores::{Stores, DEFAULT_STREAMING_MIN_LEN};
@@ -21,9 +21,25 @@ pub const DEFAULT_CHUNK_LEN: usize = 1 << 16;
 /// cache line), so no cache line is written by two threads.
 pub const CHUNK_ALIGN: usize = 16;
 
+/// How much smaller the default threshold is for transcendental
+/// activations: they cost 10-25 times a copy per element, so a 64 Ki
+/// element call already holds about as much work as a 1 Mi one of relu
+/// (measured: `cargo run --release -- sweep`, README "Parallel threshold
+/// and chunk length").
+const HEAVY_MIN_LEN_DIVISOR: usize = 16;
+
+/// How much smaller the default chunk is for transcendental activations
+/// (16 Ki elements: a chunk of sigmoid still takes about 25 µs).
+const HEAVY_CHUNK_DIVISOR: usize = 4;
+
 /// How calls run: on which backend, and whether buffers of at least
 /// [`Executor::min_parallel_len`] elements are split across the current
 /// rayon pool (the caller's `ThreadPool::install` is respected).
+///
+/// By default, transcendental activations (sigmoid, gelu, ...) split from
+/// a 16 times shorter length, in 4 times shorter chunks, since each element
+/// costs 10-25 times more; setting either length applies it to every
+/// activation as given.
 ///
 /// Results never depend on these choices: every backend computes the same
 /// operations, and chunking changes no bit.
@@ -43,6 +59,9 @@ pub struct Executor {
     parallel: bool,
     min_parallel_len: usize,
     chunk_len: usize,
+    /// Whether transcendental activations use shorter lengths than the two
+    /// above (until the caller sets either).
+    scale_for_cost: bool,
     stores: Stores,
     streaming_min_len: usize,
 }
@@ -72,6 +91,7 @@ impl Executor {
             parallel: true,
             min_parallel_len: DEFAULT_MIN_PARALLEL_LEN,
             chunk_len: DEFAULT_CHUNK_LEN,
+            scale_for_cost: true,
             stores: Stores::Auto,
             streaming_min_len: DEFAULT_STREAMING_MIN_LEN,
         })
@@ -125,18 +145,22 @@ impl Executor {
     }
 
     /// Sets the length from which buffers are split (0 splits everything
-    /// longer than one chunk).
+    /// longer than one chunk), for every activation (the shorter default
+    /// for transcendental ones no longer applies).
     pub fn with_min_parallel_len(mut self, len: usize) -> Executor {
         self.min_parallel_len = len;
+        self.scale_for_cost = false;
         self
     }
 
-    /// The length from which buffers are split.
+    /// The length from which buffers are split (by default, transcendental
+    /// activations split from a 16th of it; see [`Executor`]).
     pub fn min_parallel_len(&self) -> usize {
         self.min_parallel_len
     }
 
-    /// Sets the elements per parallel chunk.
+    /// Sets the elements per parallel chunk, for every activation (the
+    /// shorter default for transcendental ones no longer applies).
     ///
     /// # Errors
     /// [`Error::InvalidOption`] unless `len` is a positive multiple of
@@ -150,10 +174,12 @@ impl Executor {
             });
         }
         self.chunk_len = len;
+        self.scale_for_cost = false;
         Ok(self)
     }
 
-    /// The elements per parallel chunk.
+    /// The elements per parallel chunk (by default, transcendental
+    /// activations take a quarter of it; see [`Executor`]).
     pub fn chunk_len(&self) -> usize {
         self.chunk_len
     }
@@ -193,6 +219,19 @@ impl Executor {
     /// The backend token, for the drivers of the typed and rowwise APIs.
     pub(crate) fn token(&self) -> Token {
         self.token
+    }
+
+    /// This executor with the lengths for an elementwise kernel of
+    /// `family`: shorter for transcendental ones, unless the caller set
+    /// them.
+    pub(crate) fn for_family(&self, family: Family) -> Executor {
+        let mut e = *self;
+        if e.scale_for_cost && family == Family::Transcendental {
+            e.min_parallel_len /= HEAVY_MIN_LEN_DIVISOR;
+            e.chunk_len = (e.chunk_len / HEAVY_CHUNK_DIVISOR).max(CHUNK_ALIGN);
+            e.chunk_len -= e.chunk_len % CHUNK_ALIGN;
+        }
+        e
     }
 
     /// Whether a call over `len` elements is split across the current pool.
@@ -409,15 +448,16 @@ impl Executor {
         }
         // The whole call's length decides, so every chunk stores alike.
         let stream = self.streams(pass.len());
+        let this = self.for_family(<K as Elementwise>::INFO.family);
         let run = |pass: Pass<'_>| {
-            self.token.vectorize(ElementwisePass {
+            this.token.vectorize(ElementwisePass {
                 kernel,
                 pass,
                 stream,
             })
         };
-        if self.splits(pass.len()) {
-            split(pass, self.chunk_len, &run);
+        if this.splits(pass.len()) {
+            split(pass, this.chunk_len, &run);
         } else {
             run(pass);
         }

@@ -33,6 +33,14 @@ fn main() {
         }
         return;
     }
+    if args.first().map(String::as_str) == Some("sweep") {
+        match report::args::sweep_options(&args[1..], &default_backends) {
+            Ok(opts) => report::sweep::run(&opts),
+            Err(msg) if msg == USAGE => print!("{USAGE}"),
+            Err(msg) => fail(&msg),
+        }
+        return;
+    }
     match Options::parse(&args, default_backends) {
         Ok(opts) => report::run(&opts),
         Err(msg) if msg == USAGE => print!("{USAGE}"),

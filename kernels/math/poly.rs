@@ -17,8 +17,17 @@ pub fn horner<L: Lanes, const N: usize>(l: L, x: L::F, c: &[f32; N]) -> L::F {
 /// `2^n` for lanes holding integers `n` in [-126, 127] (exact).
 #[inline(always)]
 pub fn pow2i<L: Lanes>(l: L, n: L::F) -> L::F {
-    let biased = l.add_i(l.to_int(n), l.splat_i(127));
-    l.bits_as_float(l.shl_i::<23>(biased))
+    pow2_of_int(l, l.to_int(n))
+}
+
+/// [`pow2i`] of lanes already converted to integers.
+///
+/// (A function rather than a closure in its callers: a closure is not
+/// always inlined, and out of line it loses the backend's target features,
+/// so every intrinsic in it becomes a call.)
+#[inline(always)]
+pub fn pow2_of_int<L: Lanes>(l: L, k: L::I) -> L::F {
+    l.bits_as_float(l.shl_i::<23>(l.add_i(k, l.splat_i(127))))
 }
 
 /// `v·2^n` for lanes holding integers `n` in [-252, 254], rounded once:
@@ -32,8 +41,7 @@ pub fn ldexp<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
     let n = l.to_int(n);
     let low = l.shr_i::<1>(n);
     let high = l.sub_i(n, low);
-    let factor = |k| l.bits_as_float(l.shl_i::<23>(l.add_i(k, l.splat_i(127))));
-    l.mul(l.mul(v, factor(high)), factor(low))
+    l.mul(l.mul(v, pow2_of_int(l, high)), pow2_of_int(l, low))
 }
 
 /// `v·2^n` for integral `n` in [-246, 254], rounded once like [`ldexp`] (so

@@ -318,8 +318,9 @@ fn reduce_half_f64<L: Lanes>(l: L, x: L::D, n: L::D) -> L::D {
 /// shorter chain of dependent operations than Horner's rule).
 #[inline(always)]
 fn estrin6_d<L: Lanes>(l: L, z: L::D, z2: L::D, c: &[f64; 6]) -> L::D {
-    let pair = |i: usize| (l.splat_d(c[i]), l.splat_d(c[i + 1]));
-    let ((c0, c1), (c2, c3), (c4, c5)) = (pair(0), pair(2), pair(4));
+    // Plain splats, no closure: see math::poly::pow2_of_int.
+    let (c0, c1, c2) = (l.splat_d(c[0]), l.splat_d(c[1]), l.splat_d(c[2]));
+    let (c3, c4, c5) = (l.splat_d(c[3]), l.splat_d(c[4]), l.splat_d(c[5]));
     let p01 = l.add_d(c0, l.mul_d(c1, z));
     let p23 = l.add_d(c2, l.mul_d(c3, z));
     let p45 = l.add_d(c4, l.mul_d(c5, z));

@@ -6,6 +6,7 @@
 //! An f64 lane pair is `(lo, hi)`: the low and high halves of an f32
 //! vector, as [`Lanes::widen`] returns them.
 
+use super::poly::pow2_of_int;
 use crate::kernel::prelude::*;
 
 /// Two f64 vectors holding the halves of one f32 vector.
@@ -32,9 +33,8 @@ pub fn pow2_wide<L: Lanes>(l: L, n: L::F) -> Wide<L> {
     let n = l.to_int(n);
     let low = l.shr_i::<1>(n);
     let high = l.sub_i(n, low);
-    let factor = |k| l.bits_as_float(l.shl_i::<23>(l.add_i(k, l.splat_i(127))));
-    let (a0, a1) = l.widen(factor(high));
-    let (b0, b1) = l.widen(factor(low));
+    let (a0, a1) = l.widen(pow2_of_int(l, high));
+    let (b0, b1) = l.widen(pow2_of_int(l, low));
     (l.mul_d(a0, b0), l.mul_d(a1, b1))
 }
 

@@ -381,12 +381,14 @@ impl Executor {
                 out,
                 per_row,
             };
-            let parallel = self.splits(in_len);
+            // Where the f32 API would split this kernel's calls.
+            let exec = self.for_family(act.info().family);
+            let parallel = exec.splits(in_len);
             let token = self.token();
             return dispatch!(&act, k =>
                 elementwise: {
                     let runner = tiled::Elementwise1 { token, kernel: k };
-                    tiled::run(conv, &runner, job, self.chunk_len(), parallel)
+                    tiled::run(conv, &runner, job, exec.chunk_len(), parallel)
                 },
                 rowwise: {
                     let _ = k;

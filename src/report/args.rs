@@ -130,8 +130,9 @@ pub fn default_ops() -> Vec<Op> {
     for extra in [
         "prelu[channels=64]",
         "rrelu[training]",
-        "gelu[bias=1024]",
+        // Unfused first: the fused rows then show their ratio to it.
         "gelu[bias=1024,unfused]",
+        "gelu[bias=1024]",
     ] {
         ops.push(parse_op(extra).expect("default ops parse"));
     }
@@ -209,6 +210,7 @@ pub const SLOW_BACKENDS_MAX_LEN: usize = 1 << 20;
 pub const USAGE: &str = "\
 usage: simd-activations [options]
        simd-activations accuracy [--ops SPECS] [--backends B,...] [--exhaustive] [--per-binade N] [--markdown]
+       simd-activations sweep [--ops SPECS] [--sizes N,...] [--chunks N,...] [--threads T] [--backend B]
 
 Times every activation's forward and backward passes on every backend this
 CPU has, next to a plain memory copy of the same bytes.
@@ -220,7 +222,8 @@ options:
                     (one weight per channel, backward with the weight gradient),
                     rrelu[training] and noisy_relu[training] (random draws from a seed),
                     relu[bias=F] (y = f(x + b), b of F features over rows; backward with
-                    the bias gradient) and relu[bias=F,unfused] (the same as separate passes),
+                    the bias gradient) and relu[bias=F,unfused] (the same as separate passes;
+                    listed first, the fused rows then show their speedup over it),
                     relu[stores=stream] and relu[stores=cached] (output stores forced
                     streaming or through the cache; plain relu streams from 16M elements)
                     and, with the half feature, relu[dtype=bf16] (f16 or bf16 buffers,
@@ -244,6 +247,10 @@ options:
 accuracy: compares every pass with the f64 references, in ULPs, on each
 backend; a stratified sample by default (seconds), every f32 bit pattern with
 --exhaustive (hours). Exits with 1 if a bound fails.
+
+sweep: times each op's forward serially and on the parallel path with every
+split allowed, for each chunk length, on a pool of --threads (default: all
+cores); defaults relu,sigmoid,gelu, sizes 16K..16M, chunks 16K,64K,256K.
 ";
 
 /// Splits `s` at commas that are not inside parentheses.
@@ -485,6 +492,81 @@ impl Options {
         opts.threads.dedup();
         Ok(opts)
     }
+}
+
+/// `n` with a K or M suffix where it divides evenly (16384 -> "16K").
+pub fn size_name(n: usize) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{}M", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{}K", n >> 10)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Parses the options of `sweep`.
+pub fn sweep_options(
+    args: &[String],
+    default_backends: &[Backend],
+) -> Result<super::sweep::Options, String> {
+    let sizes = |list: &str| {
+        split_top_level(list)
+            .into_iter()
+            .map(parse_size)
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let mut opts = super::sweep::Options {
+        ops: ["relu", "sigmoid", "gelu"]
+            .iter()
+            .map(|s| s.parse().expect("valid specs"))
+            .collect(),
+        sizes: sizes("16K,64K,256K,1M,4M,16M")?,
+        chunks: sizes("16K,64K,256K")?,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        backend: *default_backends.last().ok_or("no backend to sweep")?,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--ops" => {
+                opts.ops = split_top_level(&value("--ops")?)
+                    .into_iter()
+                    .map(parse_activation)
+                    .collect::<Result<_, _>>()?;
+            }
+            "--sizes" => opts.sizes = sizes(&value("--sizes")?)?,
+            "--chunks" => {
+                opts.chunks = sizes(&value("--chunks")?)?;
+                if let Some(c) = opts.chunks.iter().find(|c| !c.is_multiple_of(16)) {
+                    return Err(format!("--chunks: {c} is not a multiple of 16 elements"));
+                }
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                opts.threads = v
+                    .parse()
+                    .ok()
+                    .filter(|&t| t > 0)
+                    .ok_or_else(|| format!("--threads: {v:?} is not a positive count"))?;
+            }
+            "--backend" => {
+                let b = parse_backends(&value("--backend")?)?;
+                opts.backend = *b.last().ok_or("--backend needs a backend")?;
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown sweep option {other:?}\n\n{USAGE}")),
+        }
+    }
+    if opts.ops.is_empty() || opts.sizes.is_empty() || opts.chunks.is_empty() {
+        return Err("sweep needs at least one op, size and chunk length".to_string());
+    }
+    Ok(opts)
 }
 
 /// Parses the options of `accuracy`.

@@ -6,6 +6,7 @@ pub mod args;
 #[cfg(feature = "half")]
 mod half;
 mod measure;
+pub mod sweep;
 
 use args::{names, Op, Options};
 use measure::{best_seconds, best_seconds_fresh, stream_2r1w, Buffers};
@@ -24,6 +25,8 @@ pub struct Row {
     pub n: usize,
     pub threads: usize,
     pub ns_per_elem: f64,
+    /// The whole call (`ns_per_elem · n`): what a small buffer costs.
+    pub ns_per_call: f64,
     pub gb_per_s: f64,
     /// Whether the buffers hold 2-byte elements (f16, bf16): then the
     /// ratio is to the copy row of 2-byte elements.
@@ -47,6 +50,7 @@ impl Row {
             n,
             threads,
             ns_per_elem: secs * 1e9 / n as f64,
+            ns_per_call: secs * 1e9,
             gb_per_s: bytes_per_elem * n as f64 / secs / 1e9,
             half: false,
         }
@@ -54,13 +58,14 @@ impl Row {
 
     fn json(&self) -> String {
         format!(
-            "{{\"system\":\"simd-activations\",\"backend\":\"{}\",\"op\":\"{}\",\"pass\":\"{}\",\"n\":{},\"threads\":{},\"ns_per_elem\":{:.4},\"gb_per_s\":{:.3}}}",
+            "{{\"system\":\"simd-activations\",\"backend\":\"{}\",\"op\":\"{}\",\"pass\":\"{}\",\"n\":{},\"threads\":{},\"ns_per_elem\":{:.4},\"ns_per_call\":{:.1},\"gb_per_s\":{:.3}}}",
             self.backend,
             self.op.replace('"', "\\\""),
             self.pass,
             self.n,
             self.threads,
             self.ns_per_elem,
+            self.ns_per_call,
             self.gb_per_s
         )
     }
@@ -84,6 +89,12 @@ struct Printer {
     stream: f64,
     /// Scalar ns/elem by (op, pass, n), from the 1-thread rows.
     scalar: HashMap<(String, &'static str, usize), f64>,
+    /// ns/elem of the 1-thread rows by (op, pass, n, backend), for the
+    /// scaling of the rows on more threads.
+    one_thread: HashMap<(String, &'static str, usize, String), f64>,
+    /// ns/elem of the unfused bias rows by (the fused op's label, pass, n,
+    /// threads, backend), for the fused rows that follow them.
+    unfused: HashMap<(String, &'static str, usize, usize, String), f64>,
 }
 
 impl Printer {
@@ -96,8 +107,18 @@ impl Printer {
             };
             println!("\nn = {n} ({place}), threads = {threads}");
             println!(
-                "{:<40} {:<21} {:<9} {:>9} {:>9} {:>8} {:>8} {:>8}",
-                "op", "pass", "backend", "ns/elem", "GB/s", "vs copy", "vs 2r1w", "vs scalar"
+                "{:<40} {:<21} {:<9} {:>9} {:>11} {:>9} {:>8} {:>8} {:>9} {:>8} {:>10}",
+                "op",
+                "pass",
+                "backend",
+                "ns/elem",
+                "us/call",
+                "GB/s",
+                "vs copy",
+                "vs 2r1w",
+                "vs scalar",
+                "vs 1 thr",
+                "vs unfused"
             );
         }
     }
@@ -123,16 +144,44 @@ impl Printer {
             .get(&key)
             .map(|s| format!("{:.1}x", s / row.ns_per_elem))
             .unwrap_or_default();
+        let key = (row.op.clone(), row.pass, row.n, row.backend.clone());
+        if row.threads == 1 {
+            self.one_thread.insert(key.clone(), row.ns_per_elem);
+        }
+        let vs_one_thread = match self.one_thread.get(&key) {
+            Some(one) if row.threads > 1 => format!("{:.2}x", one / row.ns_per_elem),
+            _ => String::new(),
+        };
+        let fused_label = row.op.replace(",unfused]", "]");
+        let key = (
+            fused_label,
+            row.pass,
+            row.n,
+            row.threads,
+            row.backend.clone(),
+        );
+        let vs_unfused = if row.op.contains(",unfused]") {
+            self.unfused.insert(key, row.ns_per_elem);
+            String::new()
+        } else {
+            self.unfused
+                .get(&key)
+                .map(|u| format!("{:.2}x", u / row.ns_per_elem))
+                .unwrap_or_default()
+        };
         println!(
-            "{:<40} {:<21} {:<9} {:>9.4} {:>9.2} {:>8} {:>8} {:>8}",
+            "{:<40} {:<21} {:<9} {:>9.4} {:>11.3} {:>9.2} {:>8} {:>8} {:>9} {:>8} {:>10}",
             row.op,
             row.pass,
             row.backend,
             row.ns_per_elem,
+            row.ns_per_call / 1e3,
             row.gb_per_s,
             vs_copy,
             vs_stream,
-            vs_scalar
+            vs_scalar,
+            vs_one_thread,
+            vs_unfused
         );
     }
 }
@@ -500,7 +549,7 @@ pub fn run(opts: &Options) {
             Backend::detected(),
             names(&opts.backends)
         );
-        println!("ratios: GB/s over the copy row of the same element size (and, for f32 backward passes, the stream_2r1w row) of the same size and threads; vs scalar: time of the scalar row over this row");
+        println!("ratios: GB/s over the copy row of the same element size (and, for f32 backward passes, the stream_2r1w row) of the same size and threads; vs scalar, vs 1 thr (the same backend on one thread) and vs unfused (the bias add and the activation as separate passes, timed just before): the other row's time over this row's");
     }
     let mut printer = Printer {
         json: opts.json,
@@ -508,6 +557,8 @@ pub fn run(opts: &Options) {
         copy_half: 0.0,
         stream: 0.0,
         scalar: HashMap::new(),
+        one_thread: HashMap::new(),
+        unfused: HashMap::new(),
     };
     for &n in &opts.sizes {
         let mut buf = Buffers::new(n);
