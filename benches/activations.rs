@@ -10,7 +10,10 @@
 //! subset, `cargo bench -- fused/` the fused ones. Each group is one (activation, pass, size), so criterion prints
 //! the copy and every backend side by side in bytes per second.
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use simd_activations::{activations, Activation, Backend, Executor, ParamValue};
 use std::hint::black_box;
 use std::time::Duration;
@@ -18,6 +21,24 @@ use std::time::Duration;
 const SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
 /// Row length for rowwise functions (elementwise ones ignore rows).
 const COLS: usize = 1024;
+
+/// A group of `bytes` per iteration at `n` elements, with the timing
+/// every group here uses (fewer samples for the large sizes).
+fn configure(
+    c: &mut Criterion,
+    name: String,
+    bytes: u64,
+    n: usize,
+) -> BenchmarkGroup<'_, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Bytes(bytes));
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(1));
+    if n >= 1 << 20 {
+        group.sample_size(10);
+    }
+    group
+}
 
 fn inputs(n: usize) -> (Vec<f32>, Vec<f32>) {
     let x = (0..n)
@@ -58,13 +79,7 @@ fn bench(c: &mut Criterion) {
         for act in &ops {
             for pass in ["forward", "backward"] {
                 let bytes = if pass == "forward" { 8 } else { 12 } * n as u64;
-                let mut group = c.benchmark_group(format!("{}/{pass}", act.name()));
-                group.throughput(Throughput::Bytes(bytes));
-                group.warm_up_time(Duration::from_millis(300));
-                group.measurement_time(Duration::from_secs(1));
-                if n >= 1 << 20 {
-                    group.sample_size(10);
-                }
+                let mut group = configure(c, format!("{}/{pass}", act.name()), bytes, n);
                 group.bench_function(BenchmarkId::new("copy", n), |b| {
                     b.iter(|| y.copy_from_slice(black_box(&x)))
                 });
@@ -118,14 +133,8 @@ fn bench_fused(c: &mut Criterion) {
         for spec in ["relu", "gelu", "silu"] {
             let act: Activation = spec.parse().unwrap();
             for pass in ["forward", "backward"] {
-                let mut group = c.benchmark_group(format!("fused/{spec}[bias]/{pass}"));
                 let bytes = if pass == "forward" { 8 } else { 12 } * n as u64;
-                group.throughput(Throughput::Bytes(bytes));
-                group.warm_up_time(Duration::from_millis(300));
-                group.measurement_time(Duration::from_secs(1));
-                if n >= 1 << 20 {
-                    group.sample_size(10);
-                }
+                let mut group = configure(c, format!("fused/{spec}[bias]/{pass}"), bytes, n);
                 for (name, exec) in &execs {
                     group.bench_function(BenchmarkId::new(format!("{name}-fused"), n), |b| {
                         if pass == "forward" {
@@ -179,13 +188,12 @@ fn bench_fused(c: &mut Criterion) {
                 }
                 group.finish();
             }
-            let mut group = c.benchmark_group(format!("fused/{spec}/backward_inplace"));
-            group.throughput(Throughput::Bytes(12 * n as u64));
-            group.warm_up_time(Duration::from_millis(300));
-            group.measurement_time(Duration::from_secs(1));
-            if n >= 1 << 20 {
-                group.sample_size(10);
-            }
+            let mut group = configure(
+                c,
+                format!("fused/{spec}/backward_inplace"),
+                12 * n as u64,
+                n,
+            );
             for (name, exec) in &execs {
                 group.bench_function(BenchmarkId::new(format!("{name}-into-dx"), n), |b| {
                     b.iter(|| exec.backward(&act, black_box(&x), &dy, &mut dx).unwrap())
@@ -223,13 +231,8 @@ fn bench_half(c: &mut Criterion) {
                 let act: Activation = spec.parse().unwrap();
                 for pass in ["forward", "backward"] {
                     let bytes = if pass == "forward" { 4 } else { 6 } * n as u64;
-                    let mut group = c.benchmark_group(format!("half/{spec}/{}/{pass}", H::NAME));
-                    group.throughput(Throughput::Bytes(bytes));
-                    group.warm_up_time(Duration::from_millis(300));
-                    group.measurement_time(Duration::from_secs(1));
-                    if n >= 1 << 20 {
-                        group.sample_size(10);
-                    }
+                    let mut group =
+                        configure(c, format!("half/{spec}/{}/{pass}", H::NAME), bytes, n);
                     group.bench_function(BenchmarkId::new("copy", n), |b| {
                         b.iter(|| y.copy_from_slice(black_box(&x)))
                     });

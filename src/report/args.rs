@@ -253,6 +253,24 @@ split allowed, for each chunk length, on a pool of --threads (default: all
 cores); defaults relu,sigmoid,gelu, sizes 16K..16M, chunks 16K,64K,256K.
 ";
 
+/// The command line's flags one at a time, each taking its value on demand.
+struct Flags<'a>(core::slice::Iter<'a, String>);
+
+impl Flags<'_> {
+    /// The next flag.
+    fn next(&mut self) -> Option<&String> {
+        self.0.next()
+    }
+
+    /// The value after flag `name`.
+    fn value(&mut self, name: &str) -> Result<String, String> {
+        self.0
+            .next()
+            .cloned()
+            .ok_or_else(|| format!("{name} needs a value"))
+    }
+}
+
 /// Splits `s` at commas that are not inside parentheses.
 fn split_top_level(s: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -409,17 +427,12 @@ impl Options {
             json: false,
         };
         let mut dtypes = None;
-        let mut it = args.iter();
-        while let Some(flag) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
+        let mut flags = Flags(args.iter());
+        while let Some(flag) = flags.next() {
             match flag.as_str() {
                 "--json" => opts.json = true,
                 "--dtypes" => {
-                    let list: Vec<Dtype> = split_top_level(&value("--dtypes")?)
+                    let list: Vec<Dtype> = split_top_level(&flags.value("--dtypes")?)
                         .into_iter()
                         .map(|d| Dtype::parse(d).map_err(|e| format!("--dtypes: {e}")))
                         .collect::<Result<_, _>>()?;
@@ -429,20 +442,20 @@ impl Options {
                     dtypes = Some(list);
                 }
                 "--ops" => {
-                    let v = value("--ops")?;
+                    let v = flags.value("--ops")?;
                     opts.ops = split_top_level(&v)
                         .into_iter()
                         .map(parse_op)
                         .collect::<Result<_, _>>()?;
                 }
                 "--sizes" => {
-                    opts.sizes = split_top_level(&value("--sizes")?)
+                    opts.sizes = split_top_level(&flags.value("--sizes")?)
                         .into_iter()
                         .map(parse_size)
                         .collect::<Result<_, _>>()?;
                 }
                 "--threads" => {
-                    opts.threads = split_top_level(&value("--threads")?)
+                    opts.threads = split_top_level(&flags.value("--threads")?)
                         .into_iter()
                         .map(|t| {
                             t.parse::<usize>()
@@ -453,12 +466,12 @@ impl Options {
                         .collect::<Result<_, _>>()?;
                 }
                 "--backends" => {
-                    opts.backends = parse_backends(&value("--backends")?)?;
+                    opts.backends = parse_backends(&flags.value("--backends")?)?;
                     opts.explicit_backends = true;
                 }
                 "--passes" => {
                     let mut passes = Vec::new();
-                    for p in split_top_level(&value("--passes")?) {
+                    for p in split_top_level(&flags.value("--passes")?) {
                         let pass = PASSES.iter().find(|q| **q == p).ok_or_else(|| {
                             format!(
                                 "--passes: unknown pass {p:?} (expected one of {})",
@@ -526,29 +539,24 @@ pub fn sweep_options(
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         backend: *default_backends.last().ok_or("no backend to sweep")?,
     };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+    let mut flags = Flags(args.iter());
+    while let Some(flag) = flags.next() {
         match flag.as_str() {
             "--ops" => {
-                opts.ops = split_top_level(&value("--ops")?)
+                opts.ops = split_top_level(&flags.value("--ops")?)
                     .into_iter()
                     .map(parse_activation)
                     .collect::<Result<_, _>>()?;
             }
-            "--sizes" => opts.sizes = sizes(&value("--sizes")?)?,
+            "--sizes" => opts.sizes = sizes(&flags.value("--sizes")?)?,
             "--chunks" => {
-                opts.chunks = sizes(&value("--chunks")?)?;
+                opts.chunks = sizes(&flags.value("--chunks")?)?;
                 if let Some(c) = opts.chunks.iter().find(|c| !c.is_multiple_of(16)) {
                     return Err(format!("--chunks: {c} is not a multiple of 16 elements"));
                 }
             }
             "--threads" => {
-                let v = value("--threads")?;
+                let v = flags.value("--threads")?;
                 opts.threads = v
                     .parse()
                     .ok()
@@ -556,7 +564,7 @@ pub fn sweep_options(
                     .ok_or_else(|| format!("--threads: {v:?} is not a positive count"))?;
             }
             "--backend" => {
-                let b = parse_backends(&value("--backend")?)?;
+                let b = parse_backends(&flags.value("--backend")?)?;
                 opts.backend = *b.last().ok_or("--backend needs a backend")?;
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -583,25 +591,20 @@ pub fn accuracy_options(
         per_binade: 256,
         markdown: false,
     };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+    let mut flags = Flags(args.iter());
+    while let Some(flag) = flags.next() {
         match flag.as_str() {
             "--exhaustive" => opts.exhaustive = true,
             "--markdown" => opts.markdown = true,
             "--ops" => {
-                opts.ops = split_top_level(&value("--ops")?)
+                opts.ops = split_top_level(&flags.value("--ops")?)
                     .into_iter()
                     .map(parse_activation)
                     .collect::<Result<_, _>>()?;
             }
-            "--backends" => opts.backends = parse_backends(&value("--backends")?)?,
+            "--backends" => opts.backends = parse_backends(&flags.value("--backends")?)?,
             "--per-binade" => {
-                let v = value("--per-binade")?;
+                let v = flags.value("--per-binade")?;
                 opts.per_binade = v
                     .parse()
                     .map_err(|_| format!("--per-binade: {v:?} is not a count"))?;

@@ -110,3 +110,77 @@ fn bad_options_are_errors() {
         assert!(!err.is_empty());
     }
 }
+
+#[test]
+fn the_text_report_has_the_ratio_columns_and_the_fused_ratio() {
+    let (code, out, err) = report(
+        None,
+        &[
+            "--ops",
+            "relu[bias=16,unfused],relu[bias=16]",
+            "--sizes",
+            "4K",
+            "--threads",
+            "1,2",
+            "--passes",
+            "forward",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for column in ["us/call", "vs 1 thr", "vs unfused"] {
+        assert!(out.contains(column), "{column}: {out}");
+    }
+    // Each fused row carries one ratio more than its unfused row (in the
+    // same order): its speedup over the unfused pair.
+    let ratios = |prefix: &str| -> Vec<usize> {
+        out.lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(|l| l.split_whitespace().filter(|t| t.ends_with('x')).count())
+            .collect()
+    };
+    let (unfused, fused) = (ratios("relu[bias=16,unfused] "), ratios("relu[bias=16] "));
+    assert!(!fused.is_empty() && fused.len() == unfused.len(), "{out}");
+    for (u, f) in unfused.iter().zip(&fused) {
+        assert_eq!(*f, u + 1, "{out}");
+    }
+    let (code, out, err) = report(None, &["--json", "--ops", "relu", "--sizes", "4K"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"ns_per_call\":"), "{out}");
+}
+
+#[test]
+fn the_sweep_prints_a_table_per_op_and_refuses_bad_chunks() {
+    let (code, out, err) = report(
+        None,
+        &[
+            "sweep",
+            "--ops",
+            "relu,sigmoid",
+            "--sizes",
+            "32K",
+            "--chunks",
+            "16K",
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("| n | serial | chunk 16K | default |"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("| 32K |")).count(),
+        2,
+        "{out}"
+    );
+    for args in [
+        &["sweep", "--chunks", "17"][..],
+        &["sweep", "--threads", "0"],
+        &["sweep", "--x"],
+    ] {
+        let (code, _, err) = report(None, args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(!err.is_empty(), "{args:?}");
+    }
+}
