@@ -574,6 +574,11 @@ pub fn sweep_options(
     if opts.ops.is_empty() || opts.sizes.is_empty() || opts.chunks.is_empty() {
         return Err("sweep needs at least one op, size and chunk length".to_string());
     }
+    if let Some(act) = opts.ops.iter().find(|a| a.kind() == Kind::Rowwise) {
+        return Err(format!(
+            "sweep times elementwise activations; {act} works on rows (the report times it)"
+        ));
+    }
     Ok(opts)
 }
 
