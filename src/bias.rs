@@ -25,6 +25,22 @@ use alloc::{format, vec, vec::Vec};
 /// 2 threads: fused 300 µs against 179 µs for the unfused passes).
 const BLOCK: usize = 1 << 14;
 
+/// A bias call's buffers, lengths already checked against each other.
+enum BiasPass<'a> {
+    /// `y = f(x + b)`; `x = None`: in place on `y`.
+    Forward {
+        x: Option<&'a [f32]>,
+        y: &'a mut [f32],
+    },
+    /// `dx = f'(x + b)·dy` and `db`.
+    Backward {
+        x: &'a [f32],
+        dy: &'a [f32],
+        dx: &'a mut [f32],
+        db: &'a mut [f32],
+    },
+}
+
 /// One task of the forward: `(x, y)`, or `(None, x)` in place.
 type ForwardTask<'a> = dyn Fn(Option<&[f32]>, &mut [f32]) + Sync + 'a;
 
@@ -213,7 +229,7 @@ impl Executor {
         y: &mut [f32],
     ) -> Result<(), Error> {
         same_len("x", x.len(), "y", y.len())?;
-        self.forward_bias_any(&act.activation(), Some(x), bias, y)
+        self.run_bias(&act.activation(), bias, BiasPass::Forward { x: Some(x), y })
     }
 
     /// [`Executor::forward_bias`] in place: `x = f(x + bias)`.
@@ -226,7 +242,7 @@ impl Executor {
         x: &mut [f32],
         bias: &[f32],
     ) -> Result<(), Error> {
-        self.forward_bias_any(&act.activation(), None, bias, x)
+        self.run_bias(&act.activation(), bias, BiasPass::Forward { x: None, y: x })
     }
 
     /// The backward of [`Executor::forward_bias`]: `dx = f'(x + bias)·dy`
@@ -259,50 +275,31 @@ impl Executor {
         same_len("x", x.len(), "dy", dy.len())?;
         same_len("x", x.len(), "dx", dx.len())?;
         same_len("bias", bias.len(), "db", db.len())?;
-        self.backward_bias_any(&act.activation(), x, bias, dy, dx, db)
-    }
-
-    // The public methods are generic over the activation's type; these
-    // are not, so the kernels are compiled once, in this crate, rather than
-    // again in every crate that calls them.
-
-    /// [`Executor::forward_bias`] (`x = None`: in place on `y`).
-    fn forward_bias_any(
-        &self,
-        act: &Activation,
-        x: Option<&[f32]>,
-        bias: &[f32],
-        y: &mut [f32],
-    ) -> Result<(), Error> {
-        dispatch!(act, k =>
-            elementwise: {
-                validate_all(k)?;
-                rows_of(y.len(), bias)?;
-                self.bias_forward(k, x, bias, y);
-                Ok(())
-            },
-            rowwise: {
-                let _ = k;
-                Err(elementwise_only(act.name()))
-            },
+        self.run_bias(
+            &act.activation(),
+            bias,
+            BiasPass::Backward { x, dy, dx, db },
         )
     }
 
-    /// [`Executor::backward_bias`] after the length checks.
-    fn backward_bias_any(
-        &self,
-        act: &Activation,
-        x: &[f32],
-        bias: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
-        db: &mut [f32],
-    ) -> Result<(), Error> {
+    /// Checks the activation and the rows, then runs `pass`. Not generic
+    /// (the public methods are, over the activation's type), so the kernels
+    /// are compiled once, in this crate, rather than again in every crate
+    /// that calls them.
+    fn run_bias(&self, act: &Activation, bias: &[f32], pass: BiasPass<'_>) -> Result<(), Error> {
         dispatch!(act, k =>
             elementwise: {
                 validate_all(k)?;
-                rows_of(x.len(), bias)?;
-                self.bias_backward(k, x, bias, dy, dx, db);
+                match pass {
+                    BiasPass::Forward { x, y } => {
+                        rows_of(y.len(), bias)?;
+                        self.bias_forward(k, x, bias, y);
+                    }
+                    BiasPass::Backward { x, dy, dx, db } => {
+                        rows_of(x.len(), bias)?;
+                        self.bias_backward(k, x, bias, dy, dx, db);
+                    }
+                }
                 Ok(())
             },
             rowwise: {

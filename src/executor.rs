@@ -21,16 +21,17 @@ pub const DEFAULT_CHUNK_LEN: usize = 1 << 16;
 /// cache line), so no cache line is written by two threads.
 pub const CHUNK_ALIGN: usize = 16;
 
-/// How much smaller the default threshold is for transcendental
-/// activations: they cost 10-25 times a copy per element, so a 64 Ki
-/// element call already holds about as much work as a 1 Mi one of relu
-/// (measured: `cargo run --release -- sweep`, README "Parallel threshold
-/// and chunk length").
-const HEAVY_MIN_LEN_DIVISOR: usize = 16;
+/// The default threshold for transcendental activations (64 Ki elements,
+/// a 16th of [`DEFAULT_MIN_PARALLEL_LEN`]): they cost 10-25 times a copy
+/// per element, so such a call already holds about as much work as a 1 Mi
+/// one of relu (measured: `cargo run --release -- sweep`, README "Parallel
+/// threshold and chunk length").
+const TRANSCENDENTAL_MIN_PARALLEL_LEN: usize = 1 << 16;
 
-/// How much smaller the default chunk is for transcendental activations
-/// (16 Ki elements: a chunk of sigmoid still takes about 25 µs).
-const HEAVY_CHUNK_DIVISOR: usize = 4;
+/// The default chunk for transcendental activations (16 Ki elements, a
+/// quarter of [`DEFAULT_CHUNK_LEN`]: a chunk of sigmoid still takes about
+/// 25 µs).
+const TRANSCENDENTAL_CHUNK_LEN: usize = 1 << 14;
 
 /// How calls run: on which backend, and whether buffers of at least
 /// [`Executor::min_parallel_len`] elements are split across the current
@@ -59,9 +60,9 @@ pub struct Executor {
     parallel: bool,
     min_parallel_len: usize,
     chunk_len: usize,
-    /// Whether transcendental activations use shorter lengths than the two
-    /// above (until the caller sets either).
-    scale_for_cost: bool,
+    /// Whether the caller set either length; until then transcendental
+    /// activations take their own, shorter ones.
+    lengths_set: bool,
     stores: Stores,
     streaming_min_len: usize,
 }
@@ -91,7 +92,7 @@ impl Executor {
             parallel: true,
             min_parallel_len: DEFAULT_MIN_PARALLEL_LEN,
             chunk_len: DEFAULT_CHUNK_LEN,
-            scale_for_cost: true,
+            lengths_set: false,
             stores: Stores::Auto,
             streaming_min_len: DEFAULT_STREAMING_MIN_LEN,
         })
@@ -149,7 +150,7 @@ impl Executor {
     /// for transcendental ones no longer applies).
     pub fn with_min_parallel_len(mut self, len: usize) -> Executor {
         self.min_parallel_len = len;
-        self.scale_for_cost = false;
+        self.lengths_set = true;
         self
     }
 
@@ -174,7 +175,7 @@ impl Executor {
             });
         }
         self.chunk_len = len;
-        self.scale_for_cost = false;
+        self.lengths_set = true;
         Ok(self)
     }
 
@@ -226,10 +227,9 @@ impl Executor {
     /// them.
     pub(crate) fn for_family(&self, family: Family) -> Executor {
         let mut e = *self;
-        if e.scale_for_cost && family == Family::Transcendental {
-            e.min_parallel_len /= HEAVY_MIN_LEN_DIVISOR;
-            e.chunk_len = (e.chunk_len / HEAVY_CHUNK_DIVISOR).max(CHUNK_ALIGN);
-            e.chunk_len -= e.chunk_len % CHUNK_ALIGN;
+        if !e.lengths_set && family == Family::Transcendental {
+            e.min_parallel_len = TRANSCENDENTAL_MIN_PARALLEL_LEN;
+            e.chunk_len = TRANSCENDENTAL_CHUNK_LEN;
         }
         e
     }

@@ -518,6 +518,15 @@ pub fn size_name(n: usize) -> String {
     }
 }
 
+/// A comma-separated list of activations (`--ops` of `sweep` and
+/// `accuracy`).
+fn parse_activations(list: &str) -> Result<Vec<Activation>, String> {
+    split_top_level(list)
+        .into_iter()
+        .map(parse_activation)
+        .collect()
+}
+
 /// Parses the options of `sweep`.
 pub fn sweep_options(
     args: &[String],
@@ -542,12 +551,7 @@ pub fn sweep_options(
     let mut flags = Flags(args.iter());
     while let Some(flag) = flags.next() {
         match flag.as_str() {
-            "--ops" => {
-                opts.ops = split_top_level(&flags.value("--ops")?)
-                    .into_iter()
-                    .map(parse_activation)
-                    .collect::<Result<_, _>>()?;
-            }
+            "--ops" => opts.ops = parse_activations(&flags.value("--ops")?)?,
             "--sizes" => opts.sizes = sizes(&flags.value("--sizes")?)?,
             "--chunks" => {
                 opts.chunks = sizes(&flags.value("--chunks")?)?;
@@ -601,12 +605,7 @@ pub fn accuracy_options(
         match flag.as_str() {
             "--exhaustive" => opts.exhaustive = true,
             "--markdown" => opts.markdown = true,
-            "--ops" => {
-                opts.ops = split_top_level(&flags.value("--ops")?)
-                    .into_iter()
-                    .map(parse_activation)
-                    .collect::<Result<_, _>>()?;
-            }
+            "--ops" => opts.ops = parse_activations(&flags.value("--ops")?)?,
             "--backends" => opts.backends = parse_backends(&flags.value("--backends")?)?,
             "--per-binade" => {
                 let v = flags.value("--per-binade")?;

@@ -225,8 +225,9 @@ fn parallel_equals_serial_in_pools_of_two_and_three() {
 
 /// Transcendental activations split from 64 Ki elements in 16 Ki chunks by
 /// default (the others from 1 Mi): at 2·64 Ki + 13 elements in a pool of
-/// two, the default executor splits them and not relu; every bit agrees
-/// with the serial call, plain, in place, with a bias, and for relu too.
+/// two, the default executor splits them and not relu; on every backend,
+/// every bit agrees with the serial call, plain, in place, with a bias, and
+/// for relu too.
 #[test]
 fn the_default_split_of_transcendental_functions_changes_no_bit() {
     let n = 2 * (1 << 16) + 13;
@@ -237,27 +238,34 @@ fn the_default_split_of_transcendental_functions_changes_no_bit() {
         .num_threads(2)
         .build()
         .unwrap();
-    let default = Executor::with_backend(Backend::detected()).unwrap();
-    let serial = default.serial();
     // 15 features: 2·64 Ki + 13 = 15 · 8739.
     let bias: Vec<f32> = (0..15).map(|i| i as f32 / 10.0 - 0.7).collect();
-    for spec in [
-        "sigmoid",
-        "gelu",
-        "gelu(approximate=tanh)",
-        "silu",
-        "elu",
-        "relu",
-    ] {
-        let act: Activation = spec.parse().unwrap();
-        let want = all_passes(&serial, &act, &x, &dy);
-        let got = pool.install(|| all_passes(&default, &act, &x, &dy));
-        assert!(got == want, "{act}");
-        let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
-        serial.forward_bias(&act, &x, &bias, &mut a).unwrap();
-        pool.install(|| default.forward_bias(&act, &x, &bias, &mut b))
-            .unwrap();
-        assert!(bits(&a) == bits(&b), "{act} with a bias");
+    for backend in Backend::supported() {
+        let default = Executor::with_backend(backend).unwrap();
+        let serial = default.serial();
+        for spec in [
+            "sigmoid",
+            "gelu",
+            "gelu(approximate=tanh)",
+            "silu",
+            "elu",
+            "relu",
+        ] {
+            let act: Activation = spec.parse().unwrap();
+            let want = all_passes(&serial, &act, &x, &dy);
+            let got = pool.install(|| all_passes(&default, &act, &x, &dy));
+            assert!(got == want, "{act} on {backend}");
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            serial.forward_bias(&act, &x, &bias, &mut a).unwrap();
+            pool.install(|| default.forward_bias(&act, &x, &bias, &mut b))
+                .unwrap();
+            assert!(bits(&a) == bits(&b), "{act} with a bias on {backend}");
+            let (mut a, mut b) = (x.clone(), x.clone());
+            serial.forward_inplace(&act, &mut a).unwrap();
+            pool.install(|| default.forward_inplace(&act, &mut b))
+                .unwrap();
+            assert!(bits(&a) == bits(&b), "{act} in place on {backend}");
+        }
     }
 }
 
