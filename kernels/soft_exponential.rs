@@ -1,45 +1,119 @@
 //! `soft_exponential`: α < 0: -ln(1 - α(x+α))/α; α = 0: x; α > 0: (e^(αx) - 1)/α + α.
 
+use super::math::dd64::{self, Dd};
+use super::math::exact::{times_pair, two_product, two_sum};
 use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p;
-use super::math::exact::{two_product, two_sum};
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Soft exponential (Godfrey & Gashler 2015), interpolating between the
 /// logarithm (α < 0), the identity (α = 0) and the exponential (α > 0).
 ///
+/// Built from its parameter with [`SoftExponential::new`] (or parsed from
+/// a spec string), which also computes the constants the α > 0 branches
+/// need, once, in double-double.
+///
 /// Products `αx` and `α(x + α)` are kept as unevaluated sums so the
 /// exponential and logarithm do not amplify their rounding. For α >= 1 the
-/// result is `(e^(αx) + α² - 1)/α` (two non-negative terms); for 0 < α < 1
-/// it is `(1 - α²)·expm1(αx - u0)/α` with `u0 = ln(1 - α²)`, exact to the
-/// root the function has there; the exponentials are scaled last, so the
-/// result is finite wherever the true value is. Outside the domain of the
-/// α < 0 branch forward and backward are NaN. (The constants depend on α
-/// and are computed once per call, in f64.) For α < 0 the logarithm's argument is negative past
-/// `x < -α - 1/|α|` (NaN, as the function is undefined there). Backward:
-/// `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`; from the output
-/// `dy·e^(αy)` for α < 0 and `dy` for α = 0. For α > 0 there is no
-/// backward from the output: `y` saturates at `α - 1/α`, where it no longer
-/// determines the gradient to f32 precision.
+/// result is `(e^(αx) + α² - 1)/α` (two non-negative terms). For 0 < α < 1
+/// the function has a root at `x₀ = ln(1 - α²)/α = -α - K/α` with
+/// `K = -ln(1 - α²) - α²`, and the result is `(1 - α²)·expm1(α(x - x₀))/α`:
+/// `x - x₀ = (x + α) + K/α` is computed with `x + α` exact (it cancels
+/// near the root) and `K/α` to 72 bits, so the result keeps its relative
+/// accuracy next to the root, where f32 values can lie within 2^-20 of an
+/// ULP of it (α = 2^-10). The exponentials are scaled last, so the result
+/// is finite wherever the true value is. For α < 0 the logarithm's
+/// argument is negative past `x < -α - 1/|α|` (NaN, as the function is
+/// undefined there). Backward: `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`;
+/// from the output `dy·e^(αy)` for α < 0 and `dy` for α = 0. For α > 0
+/// there is no backward from the output: `y` saturates at `α - 1/α`, where
+/// it no longer determines the gradient to f32 precision.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SoftExponential {
     /// Selects the branch; finite, and 0 or of magnitude at least 2^-56.
-    pub alpha: f32,
+    alpha: f32,
+    /// Functions of α, zero where its branch does not use them.
+    constants: Constants,
 }
 
-/// The smallest nonzero |α| accepted: measured, the sampled sweep holds
-/// the 4 ULP bound down to here and fails from about 1e-19 (α > 0) and
-/// 1e-18 (α < 0).
+/// The per-α constants of the α > 0 branches.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Constants {
+    /// 0 < α < 1: `K/α` (the root is at `-α - K/α`), 72 bits in three f32.
+    root_offset: [f32; 3],
+    /// 0 < α < 1: `1 - α²`.
+    one_minus_square: (f32, f32),
+    /// 0 < α < 1: `(1 - α²)/α`.
+    scale: (f32, f32),
+    /// α >= 1: `(α² - 1)/α`.
+    shift: (f32, f32),
+}
+
+/// The smallest nonzero |α| accepted. Below it `1/α` nears the top of the
+/// f32 range and α² the denormals.
 const MIN_ALPHA: f32 = 1.0 / (1u64 << 56) as f32;
 
-/// An f64 constant as an unevaluated f32 sum.
-fn pair(v: f64) -> (f32, f32) {
-    let hi = v as f32;
-    (hi, (v - hi as f64) as f32)
+/// Below this `|αw|`, `expm1(αw)/α` is `w` to 2^-31.
+const LINEAR_BELOW: f32 = 1.0 / (1u64 << 30) as f32;
+
+impl Constants {
+    fn of(alpha: f32) -> Constants {
+        let mut c = Constants::default();
+        if !(alpha.is_finite() && alpha >= MIN_ALPHA) {
+            return c;
+        }
+        let a = alpha as f64;
+        // Exact: α has 24 significant bits, α² 48.
+        let t = a * a;
+        if alpha >= 1.0 {
+            c.shift = (Dd::new(t - 1.0) / Dd::new(a)).to_f32_pair();
+            return c;
+        }
+        let one_minus_t = Dd::new(1.0) - Dd::new(t);
+        c.one_minus_square = one_minus_t.to_f32_pair();
+        c.scale = (one_minus_t / Dd::new(a)).to_f32_pair();
+        c.root_offset = (root_constant(t) / Dd::new(a)).to_f32_triple();
+        c
+    }
+}
+
+/// `K = -ln(1 - t) - t` for `0 < t < 1`, in double-double.
+fn root_constant(t: f64) -> Dd {
+    if t <= 0.5 {
+        // -ln(1 - t) = 2·atanh(s) with s = t/(2 - t), and 2s - t = t·s, so
+        // K = t·s + (2·atanh(s) - 2s): positive terms, no cancellation
+        // however small t is.
+        let s = Dd::new(t) / (Dd::new(2.0) - Dd::new(t));
+        Dd::new(t) * s + dd64::two_atanh_minus_linear(s)
+    } else {
+        // 1 - t is exact here (t's last bit is above 2^-53), and -ln(1 - t)
+        // exceeds t by a fifth of it or more.
+        -dd64::ln(1.0 - t) - Dd::new(t)
+    }
 }
 
 impl SoftExponential {
+    /// The activation for `alpha`; an error if `alpha` is not finite, or
+    /// nonzero and of magnitude below 2^-56.
+    pub fn new(alpha: f32) -> Result<SoftExponential, Error> {
+        let act = SoftExponential::unchecked(alpha);
+        Elementwise::validate(&act)?;
+        Ok(act)
+    }
+
+    /// The parameter α.
+    pub fn alpha(&self) -> f32 {
+        self.alpha
+    }
+
+    fn unchecked(alpha: f32) -> SoftExponential {
+        SoftExponential {
+            alpha,
+            constants: Constants::of(alpha),
+        }
+    }
+
     /// `αv` as `(z, dz)` with `z + dz = αv` exactly.
     #[inline(always)]
     fn scaled<L: Lanes>(&self, l: L, v: L::F) -> (L::F, L::F) {
@@ -54,6 +128,18 @@ impl SoftExponential {
         let (t, dt) = two_sum(l, x, l.splat(self.alpha));
         let (u, du) = two_product(l, a, t);
         (u, l.mul_add(a, dt, du))
+    }
+
+    /// 0 < α < 1: `x - x₀` (the distance to the root) as `(w, dw)`.
+    #[inline(always)]
+    fn distance_to_root<L: Lanes>(&self, l: L, x: L::F) -> (L::F, L::F) {
+        let [k1, k2, k3] = self.constants.root_offset;
+        // (x + α) + K/α: x + α is exact and cancels against K/α's leading
+        // part near the root; the rest is summed from the exact errors.
+        let (s, ds) = two_sum(l, x, l.splat(self.alpha));
+        let (a, da) = two_sum(l, s, l.splat(k1));
+        let rest = l.add(l.add(ds, l.splat(k2)), l.add(da, l.splat(k3)));
+        two_sum(l, a, rest)
     }
 }
 
@@ -76,9 +162,7 @@ impl Elementwise for SoftExponential {
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
-        SoftExponential {
-            alpha: v[0].float(),
-        }
+        SoftExponential::unchecked(v[0].float())
     }
 
     fn param(&self, _: usize) -> ParamValue {
@@ -91,8 +175,8 @@ impl Elementwise for SoftExponential {
             self.alpha == 0.0 || self.alpha.abs() >= MIN_ALPHA,
             "alpha",
             self.alpha,
-            "must be 0 or of magnitude at least 2^-56 (1.39e-17): below it α² and αx fall \
-             into the denormals and the stated accuracy is lost near the function's root",
+            "must be 0 or of magnitude at least 2^-56 (1.39e-17): below it 1/α nears the top \
+             of the f32 range and α² falls into the denormals",
         )
     }
 
@@ -121,33 +205,42 @@ impl Elementwise for SoftExponential {
             let ln = l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), ln);
             return l.neg(l.div(ln, alpha));
         }
-        let (z, dz) = self.scaled(l, x);
-        let a = self.alpha as f64;
+        let constants = &self.constants;
         if self.alpha >= 1.0 {
             // (e^(αx) + (α² - 1))/α: both terms >= 0, no cancellation.
-            let k = pair((a * a - 1.0) / a);
+            let (z, dz) = self.scaled(l, x);
             let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
             let e = scale_by_pow2(l, l.div(ph, alpha), n);
             let e_lo = scale_by_pow2(l, l.div(pl, alpha), n);
-            let y = l.add(e, l.add(l.splat(k.0), l.add(l.splat(k.1), e_lo)));
+            let (k_hi, k_lo) = constants.shift;
+            let y = l.add(e, l.add(l.splat(k_hi), l.add(l.splat(k_lo), e_lo)));
             return l.select(l.eq(e, l.splat(f32::INFINITY)), e, y);
         }
-        // 0 < α < 1: e^u - (1 - α²) = (1 - α²)·expm1(u - u0) with
-        // u0 = ln(1 - α²), where the function crosses 0: one term, no
-        // cancellation, relative accuracy at the root.
-        let u0 = pair(crate::float::ln_1p_f64(-(a * a)));
-        let c = pair((1.0 - a * a) / a);
-        // d = u - u0 as d + dd exactly.
-        let (d, dd) = two_sum(l, z, l.splat(-u0.0));
-        let dd = l.add(dd, l.sub(dz, l.splat(u0.1)));
-        let m = expm1(l, d);
-        let corrected = l.mul_add(dd, l.add(m, l.splat(1.0)), m);
+        // 0 < α < 1: e^(αx) - (1 - α²) = (1 - α²)·expm1(α(x - x₀)), one
+        // term with relative accuracy at the root.
+        let (w, dw) = self.distance_to_root(l, x);
+        let (u, du) = two_product(l, alpha, w);
+        let du = l.mul_add(alpha, dw, du);
+        let m = expm1(l, u);
+        let corrected = l.mul_add(du, l.add(m, l.splat(1.0)), m);
         let m = l.select(l.eq(l.abs(m), l.splat(f32::INFINITY)), m, corrected);
-        let moderate = l.mul_add(l.splat(c.0), m, l.mul(l.splat(c.1), m));
-        // Large d: c·e^d scaled last (finite wherever the result is).
-        let (ph, pl, n) = exp_parts2_of_sum(l, d, dd);
-        let big = scale_by_pow2(l, l.mul(l.add(ph, pl), l.splat(c.0)), n);
-        l.select(l.gt(d, l.splat(20.0)), big, moderate)
+        let moderate = times_pair(l, constants.scale, m);
+        // Near the root expm1(αw)/α is w: (1 - α²)(w + dw), never through
+        // αw, which underflows for small α.
+        let (o_hi, o_lo) = constants.one_minus_square;
+        let o_hi = l.splat(o_hi);
+        let linear = l.mul_add(o_hi, w, l.mul_add(o_hi, dw, l.mul(l.splat(o_lo), w)));
+        // Large αw: (1 - α²)/α·e^(αw) scaled last (finite wherever the
+        // result is), computed only for vectors that have such a lane.
+        let large = l.gt(u, l.splat(20.0));
+        let y = if l.any(large) {
+            let (ph, pl, n) = exp_parts2_of_sum(l, u, du);
+            let big = scale_by_pow2(l, l.mul(l.add(ph, pl), l.splat(constants.scale.0)), n);
+            l.select(large, big, moderate)
+        } else {
+            moderate
+        };
+        l.select(l.lt(l.abs(u), l.splat(LINEAR_BELOW)), linear, y)
     }
 
     #[inline(always)]
@@ -175,5 +268,26 @@ impl Elementwise for SoftExponential {
         let (z, dz) = self.scaled(l, y);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
         scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_constant_matches_mpmath() {
+        // (t, K = -ln(1 - t) - t as hi + lo from mpmath at 300 bits): the
+        // series branch and the logarithm branch.
+        let alpha = 0.9f32 as f64;
+        let cases = [
+            (2f64.powi(-20), 4.547_476_400_072_503e-13, -3.350_029_298_299_947e-29),
+            (alpha * alpha, 0.850_731_023_866_790_2, 1.945_436_385_920_665_3e-17),
+        ];
+        for (t, hi, lo) in cases {
+            let k = root_constant(t);
+            let err = ((k.hi - hi) + (k.lo - lo)).abs() / hi;
+            assert!(err < 2f64.powi(-98), "K({t}): relative error {err:e}");
+        }
     }
 }

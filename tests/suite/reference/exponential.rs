@@ -78,6 +78,9 @@ pub fn forward(act: &Activation, x: f64) -> Option<f64> {
             } else if alpha == 0.0 {
                 x
             } else {
+                // Next to the root ln(1 - α²)/α this cancels, and for some
+                // small α (2^-10, 1e-10) f64 loses the result there;
+                // fuzz_findings.rs checks those inputs against mpmath.
                 (alpha * x).exp_m1() / alpha + alpha
             }
         }
