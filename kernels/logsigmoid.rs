@@ -4,7 +4,7 @@ use super::math::exp::{exp_parts2, expm1};
 use super::math::exact::two_sum;
 use super::math::log1p::log1p_pair;
 use super::math::logistic::sigmoid;
-use super::math::poly::scale_by_pow2;
+use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
 /// Log-sigmoid `ln σ(x) = min(x, 0) - ln(1 + e^-|x|)`: no overflow, and
@@ -41,18 +41,19 @@ impl Elementwise for Logsigmoid {
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let zero = l.splat(0.0);
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = scale_by_pow2(l, ph, n);
+        let pow2 = Pow2::new(l, n);
+        let e = pow2.scale(l, ph);
         // ln(1 + e) for e = (ph + pl)·2^n: log1p of the rounded e, plus the
         // first-order effect of the part rounding dropped, pl·2^n/(1 + e).
         let (soft, soft_lo) = log1p_pair(l, e);
-        let soft_lo = l.add(soft_lo, l.div(scale_by_pow2(l, pl, n), l.add(l.splat(1.0), e)));
+        let soft_lo = l.add(soft_lo, l.div(pow2.scale(l, pl), l.add(l.splat(1.0), e)));
         // min(x, 0) - soft - soft_lo: x - soft is exact or rounds once, and
         // the low part corrects it.
         let (d, d_lo) = two_sum(l, l.min(x, zero), l.neg(soft));
         let y = l.add(d, l.sub(d_lo, soft_lo));
         // Far right, -ln(1 + e) = -e to f32 precision: scale last so tiny
         // results round once.
-        let tiny = scale_by_pow2(l, l.neg(ph), n);
+        let tiny = pow2.scale(l, l.neg(ph));
         let y = l.select(l.gt(x, l.splat(40.0)), tiny, y);
         l.select(l.is_nan(x), x, y)
     }

@@ -2,7 +2,7 @@
 
 use super::math::exp::exp_parts2;
 use super::math::logistic::sigmoid;
-use super::math::poly::scale_by_pow2;
+use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
 /// The root x0 = -1 - W(1/e) of `1 + x + e^x`, where silu' changes sign,
@@ -52,7 +52,8 @@ impl Elementwise for Silu {
         let negative = l.lt(x, zero);
         // e = e^-|x| = (ph + pl)·2^n; 1 + e = dh + dl exactly.
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = scale_by_pow2(l, ph, n);
+        let pow2 = Pow2::new(l, n);
+        let e = pow2.scale(l, ph);
         let dh = l.add(one, e);
         let dl = l.add(l.sub(one, dh), e);
         // Numerator: x (x >= 0) or x·(ph + pl) (x < 0, unscaled), as nh + nl.
@@ -63,7 +64,7 @@ impl Elementwise for Silu {
         let q = l.div(nh, dh);
         let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
         let y = l.add(q, l.div(rem, dh));
-        let y = l.select(negative, scale_by_pow2(l, y, n), y);
+        let y = l.select(negative, pow2.scale(l, y), y);
         // Far right silu(x) = x to f32 precision (also +inf); far left it
         // rounds to -0 (also -inf).
         let y = l.select(l.gt(x, l.splat(20.0)), x, y);
@@ -74,7 +75,8 @@ impl Elementwise for Silu {
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (one, zero) = (l.splat(1.0), l.splat(0.0));
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = scale_by_pow2(l, ph, n);
+        let pow2 = Pow2::new(l, n);
+        let e = pow2.scale(l, ph);
         // (1 + e)² = e·(e + 2) + 1, rounded once.
         let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
 
@@ -86,10 +88,11 @@ impl Elementwise for Silu {
         let d = l.sub(l.sub(l.sub(x, l.splat(ROOT[0])), l.splat(ROOT[1])), l.splat(ROOT[2]));
         let (qh, ql, m) = exp_parts2(l, d);
         // expm1(d) = (qh·2^m - 1) + ql·2^m; exact where m = 0 (small d).
-        let em1 = l.add(l.sub(scale_by_pow2(l, qh, m), one), scale_by_pow2(l, ql, m));
+        let pow2_m = Pow2::new(l, m);
+        let em1 = l.add(l.sub(pow2_m.scale(l, qh), one), pow2_m.scale(l, ql));
         let big_n = l.mul_add(l.splat(E_ROOT.0), em1, l.mul_add(l.splat(E_ROOT.1), em1, d));
         let a = l.mul(dy, big_n);
-        let left = scale_by_pow2(l, l.div(l.mul_add(a, ph, l.mul(a, pl)), d2), n);
+        let left = pow2.scale(l, l.div(l.mul_add(a, ph, l.mul(a, pl)), d2));
         let left = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), left);
         let out = l.select(l.lt(x, zero), left, right);
 

@@ -4,7 +4,7 @@ use super::math::dd64::{self, Dd};
 use super::math::exact::{times_pair, two_product, two_sum};
 use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p;
-use super::math::poly::scale_by_pow2;
+use super::math::poly::{scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
 /// Soft exponential (Godfrey & Gashler 2015), interpolating between the
@@ -210,8 +210,9 @@ impl Elementwise for SoftExponential {
             // (e^(αx) + (α² - 1))/α: both terms >= 0, no cancellation.
             let (z, dz) = self.scaled(l, x);
             let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-            let e = scale_by_pow2(l, l.div(ph, alpha), n);
-            let e_lo = scale_by_pow2(l, l.div(pl, alpha), n);
+            let pow2 = Pow2::new(l, n);
+            let e = pow2.scale(l, l.div(ph, alpha));
+            let e_lo = pow2.scale(l, l.div(pl, alpha));
             let (k_hi, k_lo) = constants.shift;
             let y = l.add(e, l.add(l.splat(k_hi), l.add(l.splat(k_lo), e_lo)));
             return l.select(l.eq(e, l.splat(f32::INFINITY)), e, y);

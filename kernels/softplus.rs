@@ -4,7 +4,7 @@ use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p_pair;
 use super::math::logistic::sigmoid_of_sum;
 use super::math::exact::two_product;
-use super::math::poly::scale_by_pow2;
+use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
 /// Softplus `ln(1 + e^(βx))/β`, and `x` where `βx > threshold` (PyTorch's
@@ -99,11 +99,12 @@ impl Elementwise for Softplus {
         // e^-|βx| = (ph + pl)·2^n.
         let minus_dz = l.select(negative, dz, l.neg(dz));
         let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz);
-        let e = scale_by_pow2(l, ph, n);
+        let pow2 = Pow2::new(l, n);
+        let e = pow2.scale(l, ph);
         // ln(1 + e) as soft + soft_lo: log1p's own rounding error plus the
         // first-order effect of pl·2^n, the part of e that rounding dropped.
         let (soft, soft_lo) = log1p_pair(l, e);
-        let soft_lo = l.add(soft_lo, l.div(scale_by_pow2(l, pl, n), l.add(l.splat(1.0), e)));
+        let soft_lo = l.add(soft_lo, l.div(pow2.scale(l, pl), l.add(l.splat(1.0), e)));
         let beta = l.splat(self.beta);
         let inv_beta = l.div(l.splat(1.0), beta);
         // (soft + soft_lo)/β with one rounding: quotient and exact remainder.
@@ -115,7 +116,7 @@ impl Elementwise for Softplus {
         // z >= 0: x + ln(1 + e)/β (x itself, not z/β, is exact);
         // z < 0: ln(1 + e)/β, and e/β scaled last where ln(1 + e) = e.
         let positive = l.add(x, small);
-        let tiny = scale_by_pow2(l, l.mul(l.add(ph, pl), inv_beta), n);
+        let tiny = pow2.scale(l, l.mul(l.add(ph, pl), inv_beta));
         let y = l.select(negative, small, positive);
         let y = l.select(l.lt(z, l.splat(-40.0)), tiny, y);
         let y = l.select(l.gt(z, l.splat(self.threshold)), x, y);

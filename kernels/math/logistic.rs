@@ -8,7 +8,7 @@
 //! (measured through the sigmoid sweep). NaN propagates; σ(±inf) = 1, 0.
 
 use super::exp::{exp_parts2, exp_parts2_of_sum};
-use super::poly::{rough_reciprocal, scale_by_pow2};
+use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
 
 /// σ(x + dx) for an argument given as an unevaluated sum (`dx` a rounding
@@ -38,7 +38,9 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
 #[inline(always)]
 fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -> L::F {
     let one = l.splat(1.0);
-    let e = scale_by_pow2(l, ph, n);
+    // One far-tail test for both scalings by 2^n.
+    let pow2 = Pow2::new(l, n);
+    let e = pow2.scale(l, ph);
     // 1 + e exactly, as dh + dl (Fast2Sum: e <= 1).
     let dh = l.add(one, e);
     let dl = l.add(l.sub(one, dh), e);
@@ -50,5 +52,5 @@ fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -
     let q = l.div(nh, dh);
     let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
     let y = l.mul_add(rem, rough_reciprocal(l, dh), q);
-    l.select(negative, scale_by_pow2(l, y, n), y)
+    l.select(negative, pow2.scale(l, y), y)
 }

@@ -49,11 +49,40 @@ pub fn ldexp<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
 /// f32: only vectors with a lane in the far tails take the two-step path.
 #[inline(always)]
 pub fn scale_by_pow2<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
-    let tail = l.or_mask(l.lt(n, l.splat(-126.0)), l.gt(n, l.splat(127.0)));
-    if l.any(tail) {
-        ldexp(l, v, n)
-    } else {
-        l.mul(v, pow2i(l, n))
+    Pow2::new(l, n).scale(l, v)
+}
+
+/// [`scale_by_pow2`] for several values with the same `n`: the far-tail
+/// test and the power of two are computed once, the same bits on each.
+#[derive(Clone, Copy)]
+pub struct Pow2<L: Lanes> {
+    n: L::F,
+    /// `2^n` where no lane of `n` is in the far tails (unused otherwise).
+    factor: L::F,
+    /// Some lane's `2^n` is not a normal f32: scale in two steps.
+    tail: bool,
+}
+
+impl<L: Lanes> Pow2<L> {
+    /// The scaling by `2^n`, integral `n` in [-246, 254].
+    #[inline(always)]
+    pub fn new(l: L, n: L::F) -> Pow2<L> {
+        let tail = l.or_mask(l.lt(n, l.splat(-126.0)), l.gt(n, l.splat(127.0)));
+        Pow2 {
+            n,
+            factor: pow2i(l, n),
+            tail: l.any(tail),
+        }
+    }
+
+    /// `v·2^n`, rounded once.
+    #[inline(always)]
+    pub fn scale(&self, l: L, v: L::F) -> L::F {
+        if self.tail {
+            ldexp(l, v, self.n)
+        } else {
+            l.mul(v, self.factor)
+        }
     }
 }
 
