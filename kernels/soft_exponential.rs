@@ -96,6 +96,18 @@ fn root_constant(t: f64) -> Dd {
 impl SoftExponential {
     /// The activation for `alpha`; an error if `alpha` is not finite, or
     /// nonzero and of magnitude below 2^-56.
+    ///
+    /// ```
+    /// use simd_activations::{Activation, Executor, SoftExponential};
+    ///
+    /// let act = Activation::from(SoftExponential::new(0.5)?);
+    /// assert_eq!(act, "soft_exponential(alpha=0.5)".parse()?);
+    /// let mut y = [0.0f32; 2];
+    /// Executor::new()?.forward(&act, &[0.0, 2.0], &mut y)?;
+    /// assert_eq!(y[0], 0.5); // (e^0 - 1)/α + α
+    /// assert!(SoftExponential::new(1e-20).is_err());
+    /// # Ok::<(), simd_activations::Error>(())
+    /// ```
     pub fn new(alpha: f32) -> Result<SoftExponential, Error> {
         let act = SoftExponential::unchecked(alpha);
         Elementwise::validate(&act)?;
@@ -141,6 +153,12 @@ impl SoftExponential {
         let rest = l.add(l.add(ds, l.splat(k2)), l.add(da, l.splat(k3)));
         two_sum(l, a, rest)
     }
+}
+
+/// α > 0: `f(0) = α` exactly (the formulas above may round it by an ULP).
+#[inline(always)]
+fn at_zero_exactly<L: Lanes>(l: L, x: L::F, alpha: L::F, y: L::F) -> L::F {
+    l.select(l.eq(x, l.splat(0.0)), alpha, y)
 }
 
 impl Elementwise for SoftExponential {
@@ -215,7 +233,8 @@ impl Elementwise for SoftExponential {
             let e_lo = pow2.scale(l, l.div(pl, alpha));
             let (k_hi, k_lo) = constants.shift;
             let y = l.add(e, l.add(l.splat(k_hi), l.add(l.splat(k_lo), e_lo)));
-            return l.select(l.eq(e, l.splat(f32::INFINITY)), e, y);
+            let y = l.select(l.eq(e, l.splat(f32::INFINITY)), e, y);
+            return at_zero_exactly(l, x, alpha, y);
         }
         // 0 < α < 1: e^(αx) - (1 - α²) = (1 - α²)·expm1(α(x - x₀)), one
         // term with relative accuracy at the root.
@@ -241,7 +260,8 @@ impl Elementwise for SoftExponential {
         } else {
             moderate
         };
-        l.select(l.lt(l.abs(u), l.splat(LINEAR_BELOW)), linear, y)
+        let y = l.select(l.lt(l.abs(u), l.splat(LINEAR_BELOW)), linear, y);
+        at_zero_exactly(l, x, alpha, y)
     }
 
     #[inline(always)]

@@ -113,6 +113,17 @@ pub(crate) struct Elementwise1<'k, K> {
     pub(crate) kernel: &'k K,
 }
 
+impl<K: Elementwise> Elementwise1<'_, K> {
+    /// Runs one in-place pass on an L1 block (nothing to stream).
+    fn run(&self, pass: Pass<'_>) {
+        self.token.vectorize(ElementwisePass {
+            kernel: self.kernel,
+            pass,
+            stream: false,
+        });
+    }
+}
+
 impl<K: Elementwise> Runner for Elementwise1<'_, K> {
     fn rows_per_block(&self) -> usize {
         TILE
@@ -123,13 +134,7 @@ impl<K: Elementwise> Runner for Elementwise1<'_, K> {
     }
 
     fn forward<'s>(&self, x: &'s mut [f32], _: &'s mut [f32]) -> Result<&'s [f32], Error> {
-        let pass = Pass::ForwardInPlace { xy: &mut *x };
-        // In place on an L1 block: nothing to stream.
-        self.token.vectorize(ElementwisePass {
-            kernel: self.kernel,
-            pass,
-            stream: false,
-        });
+        self.run(Pass::ForwardInPlace { xy: &mut *x });
         Ok(x)
     }
 
@@ -140,16 +145,10 @@ impl<K: Elementwise> Runner for Elementwise1<'_, K> {
         dy: &'s mut [f32],
         _: &'s mut [f32],
     ) -> Result<&'s [f32], Error> {
-        let pass = if from_output {
+        self.run(if from_output {
             Pass::BackwardFromOutputInPlace { y: a, g: &mut *dy }
         } else {
             Pass::BackwardInPlace { x: a, g: &mut *dy }
-        };
-        // In place on an L1 block: nothing to stream.
-        self.token.vectorize(ElementwisePass {
-            kernel: self.kernel,
-            pass,
-            stream: false,
         });
         Ok(dy)
     }
