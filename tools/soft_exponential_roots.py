@@ -70,7 +70,7 @@ def inputs(a):
     b = bits(root)
     xs = [from_bits(b + i) for i in range(-8, 9)]
     xs += [f32(root * (1 + i / 64)) for i in (-32, -8, -2, -1, 1, 2, 8, 32)]
-    xs += [0.0, 1.0, -1.0, 30.0, -30.0]
+    xs += [0.0, 1.0, -1.0, 30.0, -30.0, 1e10, -1e10, 3e30, -3e30, 1e-30]
     return xs
 
 
