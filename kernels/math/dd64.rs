@@ -60,8 +60,8 @@ impl Dd {
         [a, b, c]
     }
 
-    /// The value rounded to f64, then to f32, with the f32 rest: an f32 pair
-    /// (about 48 bits).
+    /// The first two f32 of [`Dd::to_f32_triple`]: `hi` rounded to f32 and
+    /// the rest rounded to f32, about 48 significant bits.
     pub fn to_f32_pair(self) -> (f32, f32) {
         let [a, b, _] = self.to_f32_triple();
         (a, b)
