@@ -14,6 +14,8 @@ use crate::kernel::{validate_all, Elementwise, Kernel};
 use crate::lanes::{LaneOp, Lanes};
 use crate::par::prelude::*;
 use crate::pass::same_len;
+use crate::reduce::load_n;
+use crate::stores::store_vectors;
 use crate::{Activation, ActivationFn, Error};
 use alloc::{format, vec, vec::Vec};
 
@@ -54,6 +56,8 @@ struct Forward<'a, K> {
     b: &'a [f32],
     x: &'a [f32],
     y: &'a mut [f32],
+    /// Stream the output (see [`crate::Stores`]).
+    stream: bool,
 }
 
 impl<K: Elementwise> LaneOp for Forward<'_, K> {
@@ -63,8 +67,15 @@ impl<K: Elementwise> LaneOp for Forward<'_, K> {
     fn run<L: Lanes>(self, l: L) {
         let k = &{ *self.k };
         let cols = self.b.len();
+        let b = self.b;
         for (x, y) in self.x.chunks_exact(cols).zip(self.y.chunks_exact_mut(cols)) {
-            forward_row(l, k, x, self.b, y);
+            store_vectors!(l, self.stream, y, |i, c| {
+                let t = l.add(load_n(l, x, i, c), load_n(l, b, i, c));
+                k.forward(l, t)
+            });
+        }
+        if self.stream {
+            l.stream_fence();
         }
     }
 }
@@ -85,20 +96,6 @@ impl<K: Elementwise> LaneOp for ForwardInPlace<'_, K> {
         for row in self.x.chunks_exact_mut(self.b.len()) {
             forward_row_inplace(l, k, row, self.b);
         }
-    }
-}
-
-#[inline(always)]
-fn forward_row<L: Lanes, K: Elementwise>(l: L, k: &K, x: &[f32], b: &[f32], y: &mut [f32]) {
-    let w = L::WIDTH;
-    let (mut xs, mut bs, mut ys) = (x.chunks_exact(w), b.chunks_exact(w), y.chunks_exact_mut(w));
-    for ((x, b), y) in (&mut xs).zip(&mut bs).zip(&mut ys) {
-        l.store(k.forward(l, l.add(l.load(x), l.load(b))), y);
-    }
-    let (x, b, y) = (xs.remainder(), bs.remainder(), ys.into_remainder());
-    if !y.is_empty() {
-        let t = l.add(l.load_partial(x), l.load_partial(b));
-        l.store_partial(k.forward(l, t), y);
     }
 }
 
@@ -322,8 +319,10 @@ impl Executor {
             return;
         }
         let token = self.token();
+        // The whole call's length decides, so every task stores alike.
+        let stream = x.is_some() && self.streams(y.len());
         let run = |x: Option<&[f32]>, y: &mut [f32]| match x {
-            Some(x) => token.vectorize(Forward { k, b, x, y }),
+            Some(x) => token.vectorize(Forward { k, b, x, y, stream }),
             None => token.vectorize(ForwardInPlace { k, b, x: y }),
         };
         self.for_family(<K as Elementwise>::INFO.family)

@@ -24,6 +24,7 @@
 use crate::lanes::{LaneOp, Lanes};
 use crate::reduce::{for_blocks, for_vectors, load_n, segments, store_n, Sum16, SEG};
 use crate::rows::{map_io, Io};
+use crate::stores::store_vectors;
 use crate::{Error, Executor};
 use alloc::{format, string::ToString, vec, vec::Vec};
 
@@ -245,6 +246,8 @@ struct ForwardOp<'a, T, const P: usize, const M: usize> {
     expanded: &'a [Vec<f32>],
     io: Io<'a>,
     first: usize,
+    /// Stream an out-of-place output (see [`crate::Stores`]).
+    stream: bool,
 }
 
 impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<'_, T, P, M> {
@@ -259,6 +262,7 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
             expanded,
             io,
             first,
+            stream,
         } = self;
         let n = io.input().len();
         let w = L::WIDTH;
@@ -272,7 +276,7 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
                     let (piece, rest) = io.split_at(len);
                     io = rest;
                     let p = splat_params(l, params, (g / inner) % channels);
-                    map_io!(l, piece, |x| math.forward(l, x, &p));
+                    map_io!(l, piece, stream, |x| math.forward(l, x, &p));
                     at += len;
                 }
                 Walk::Positions { width, .. } => {
@@ -283,9 +287,9 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
                     let p_at = g % width;
                     match piece {
                         Io::Out { x, y } => {
-                            for_vectors!(w, len, |i, c| {
+                            store_vectors!(l, stream, y, |i, c| {
                                 let p = load_params::<L, P>(l, expanded, p_at + i, c);
-                                store_n(l, math.forward(l, load_n(l, x, i, c), &p), y, i, c);
+                                math.forward(l, load_n(l, x, i, c), &p)
                             });
                         }
                         Io::InPlace(xy) => {
@@ -299,6 +303,9 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
                     at += len;
                 }
             }
+        }
+        if stream {
+            l.stream_fence();
         }
     }
 }
@@ -455,6 +462,8 @@ impl<const P: usize> Call<'_, P> {
         self.layout.check_len(n)?;
         let walk = self.walk(n);
         let expanded = self.expanded(walk);
+        // The whole call's length decides, so every piece stores alike.
+        let stream = self.exec.streams(n) && matches!(io, Io::Out { .. });
         let token = self.exec.token();
         let op = |io: Io<'_>, first: usize| {
             token.vectorize(ForwardOp::<T, P, M> {
@@ -464,6 +473,7 @@ impl<const P: usize> Call<'_, P> {
                 expanded: &expanded,
                 io,
                 first,
+                stream,
             })
         };
         if self.exec.splits(n) {

@@ -119,10 +119,7 @@ impl VectorStore for Streaming {
 /// written with a masked store so the full vectors after it are aligned.
 #[inline(always)]
 fn head_len<L: Lanes>(out: &[f32]) -> usize {
-    out.as_ptr()
-        .align_offset(L::WIDTH * core::mem::size_of::<f32>())
-        .min(L::WIDTH - 1)
-        .min(out.len())
+    crate::stores::head_len(L::WIDTH, out).min(out.len())
 }
 
 /// [`map1`] with streaming stores: a masked head up to the output's vector

@@ -209,7 +209,7 @@ impl Executor {
     }
 
     /// Whether a pass over `len` elements streams its output.
-    fn streams(&self, len: usize) -> bool {
+    pub(crate) fn streams(&self, len: usize) -> bool {
         match self.stores {
             Stores::Auto => len >= self.streaming_min_len,
             Stores::Cached => false,

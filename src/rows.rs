@@ -229,18 +229,20 @@ impl<'a> Io<'a> {
 
 /// `y[i] = $body(x[i])` over an [`Io`] (whole vectors, then one partial
 /// tail), `$x` bound to each input vector. A macro so the body inlines (see
-/// `reduce::for_blocks`).
+/// `reduce::for_blocks`). With a `$stream` flag, an out-of-place output is
+/// written as [`crate::stores::store_vectors`] writes it.
 macro_rules! map_io {
-    ($l:expr, $io:expr, |$x:ident| $body:expr) => {{
+    ($l:expr, $io:expr, |$x:ident| $body:expr) => {
+        $crate::rows::map_io!($l, $io, false, |$x| $body)
+    };
+    ($l:expr, $io:expr, $stream:expr, |$x:ident| $body:expr) => {{
         let l = $l;
         match $io {
             $crate::rows::Io::Out { x: xs, y: ys } => {
-                let n = ys.len();
-                let xs = &xs[..n];
-                $crate::reduce::for_vectors!($crate::lanes::width(l), n, |i, c| {
+                let xs = &xs[..ys.len()];
+                $crate::stores::store_vectors!(l, $stream, ys, |i, c| {
                     let $x = $crate::reduce::load_n(l, xs, i, c);
-                    let v = $body;
-                    $crate::reduce::store_n(l, v, ys, i, c);
+                    $body
                 });
             }
             $crate::rows::Io::InPlace(xy) => {

@@ -10,10 +10,15 @@
 /// output cannot stay cached anyway.
 pub const DEFAULT_STREAMING_MIN_LEN: usize = 1 << 24;
 
-/// How elementwise out-of-place passes (forward, backward, backward from
-/// the output) store their output. In-place passes and the rowwise, channel
-/// and fused-bias paths always use ordinary stores (their output lines are
-/// read anyway). Never changes a result bit.
+/// How out-of-place passes store their output: the elementwise passes
+/// (forward, backward, backward from the output), the forward of the
+/// per-channel functions (prelu, srelu, apl), rrelu's and noisy_relu's
+/// training passes, and the fused bias + activation forward. In-place
+/// passes always use ordinary stores (their lines are in the cache
+/// already), and so do the rowwise functions and the backward passes that
+/// also sum a parameter gradient (they read their output back, or their
+/// fixed summation order leaves the stores unaligned). Never changes a
+/// result bit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Stores {
     /// Streaming from [`DEFAULT_STREAMING_MIN_LEN`] elements up (or the
@@ -27,3 +32,78 @@ pub enum Stores {
     /// portable backends have none and store normally).
     Streaming,
 }
+
+/// Elements of `out` before its first `width`-lane vector boundary (less
+/// than `width`; 0 where `out` starts on one).
+#[inline(always)]
+pub(crate) fn head_len(width: usize, out: &[f32]) -> usize {
+    out.as_ptr()
+        .align_offset(width * core::mem::size_of::<f32>())
+        .min(width - 1)
+}
+
+/// f32 elements per 64-byte cache line.
+pub(crate) const LINE: usize = 16;
+
+/// The shortest output [`store_vectors`] streams: below it the ordinary
+/// stores at both ends (a cache line's worth each, at most) would be a
+/// noticeable share of the work.
+pub(crate) const MIN_STREAMED: usize = 1024;
+
+/// `out[at..at + count] = $body` for every vector of `out`: `$at` is the
+/// vector's first element and `$count` its valid lanes, as in
+/// [`crate::reduce::for_vectors`].
+///
+/// With `$stream` true on a backend whose stores stream
+/// ([`crate::lanes::Lanes::STREAMS`]) and at least [`MIN_STREAMED`]
+/// elements, the whole cache lines of `out` are written with streaming
+/// stores and the partial lines at both ends with ordinary ones. No line
+/// gets both kinds: on AMD a streaming store to a line that an ordinary
+/// store just brought into the cache is very slow (measured: prelu
+/// channels-last, rows of 64, went from 0.7 to 10.6 ns per element when
+/// each row's ends overlapped its streamed vectors). An end of a vector or
+/// more is written as whole vectors, the last one overlapping (the same
+/// values twice, no masked store, which is microcoded on AMD); this needs
+/// `$body` to give each element a value that depends only on its index,
+/// which every caller's does. The caller issues one
+/// [`crate::lanes::Lanes::stream_fence`] after its last streaming loop.
+macro_rules! store_vectors {
+    ($l:expr, $stream:expr, $out:expr, |$at:ident, $count:ident| $body:expr) => {{
+        let l = $l;
+        let out: &mut [f32] = $out;
+        let n = out.len();
+        let w = $crate::lanes::width(l);
+        if $stream && $crate::lanes::streams(l) && n >= $crate::stores::MIN_STREAMED {
+            let line = $crate::stores::LINE;
+            let head = $crate::stores::head_len(line, out);
+            let end = head + (n - head) / line * line;
+            // The ordinary ends, [0, head) and [end, n).
+            for (lo, hi) in [(0, head), (end, n)] {
+                if hi - lo >= w {
+                    let mut $at = lo;
+                    while $at < hi {
+                        $at = $at.min(hi - w);
+                        let $count = w;
+                        l.store($body, &mut out[$at..$at + w]);
+                        $at += w;
+                    }
+                } else if hi > lo {
+                    let ($at, $count) = (lo, hi - lo);
+                    $crate::reduce::store_n(l, $body, out, $at, $count);
+                }
+            }
+            let mut $at = head;
+            while $at < end {
+                let $count = w;
+                l.store_stream($body, &mut out[$at..$at + w]);
+                $at += w;
+            }
+        } else {
+            $crate::reduce::for_vectors!(w, n, |$at, $count| {
+                let v = $body;
+                $crate::reduce::store_n(l, v, out, $at, $count);
+            });
+        }
+    }};
+}
+pub(crate) use store_vectors;

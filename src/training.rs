@@ -6,6 +6,7 @@ use crate::kernels::math::random::keys;
 use crate::kernels::{noisy_relu, rrelu};
 use crate::lanes::{LaneOp, Lanes, Token};
 use crate::reduce::{for_vectors, load_n, store_n};
+use crate::stores::store_vectors;
 use crate::{Error, Executor, NoisyRelu, Rrelu};
 use alloc::format;
 
@@ -267,6 +268,8 @@ struct TrainOp<'a, T> {
     seed: u64,
     /// Whether this pass needs the draws at all.
     draws: bool,
+    /// Stream the output (see [`crate::Stores`]).
+    stream: bool,
 }
 
 /// The draws of the vector at element `i` (0 if the pass needs none).
@@ -297,6 +300,7 @@ impl<T: Train> LaneOp for TrainOp<'_, T> {
             first,
             seed,
             draws,
+            stream,
         } = self;
         let keys = keys(seed, (first >> 32) as u32);
         let base = first as u32;
@@ -306,40 +310,32 @@ impl<T: Train> LaneOp for TrainOp<'_, T> {
         let w = L::WIDTH;
         let n = bufs.len();
         match bufs {
-            Bufs::Forward { x, y } => {
-                for_vectors!(w, n, |i, c| {
-                    let v = t.forward(l, load_n(l, x, i, c), draw(l, &t, draws, base, i, keys));
-                    store_n(l, v, y, i, c);
-                })
-            }
+            Bufs::Forward { x, y } => store_vectors!(l, stream, y, |i, c| {
+                t.forward(l, load_n(l, x, i, c), draw(l, &t, draws, base, i, keys))
+            }),
             Bufs::InPlace { xy } => {
                 for_vectors!(w, n, |i, c| {
                     let v = t.forward(l, load_n(l, xy, i, c), draw(l, &t, draws, base, i, keys));
                     store_n(l, v, xy, i, c);
                 })
             }
-            Bufs::Backward { x, dy, dx } => {
-                for_vectors!(w, n, |i, c| {
-                    let v = t.backward(
-                        l,
-                        load_n(l, x, i, c),
-                        load_n(l, dy, i, c),
-                        draw(l, &t, draws, base, i, keys),
-                    );
-                    store_n(l, v, dx, i, c);
-                })
-            }
-            Bufs::FromOutput { y, dy, dx } => {
-                for_vectors!(w, n, |i, c| {
-                    let v = t.backward_from_output(
-                        l,
-                        load_n(l, y, i, c),
-                        load_n(l, dy, i, c),
-                        draw(l, &t, draws, base, i, keys),
-                    );
-                    store_n(l, v, dx, i, c);
-                })
-            }
+            Bufs::Backward { x, dy, dx } => store_vectors!(l, stream, dx, |i, c| {
+                t.backward(
+                    l,
+                    load_n(l, x, i, c),
+                    load_n(l, dy, i, c),
+                    draw(l, &t, draws, base, i, keys),
+                )
+            }),
+            Bufs::FromOutput { y, dy, dx } => store_vectors!(l, stream, dx, |i, c| {
+                t.backward_from_output(
+                    l,
+                    load_n(l, y, i, c),
+                    load_n(l, dy, i, c),
+                    draw(l, &t, draws, base, i, keys),
+                )
+            }),
+            // Two outputs, each with its own alignment: ordinary stores.
             Bufs::WithNoise { x, y, noise } => {
                 for_vectors!(w, n, |i, c| {
                     let (v, r) = (load_n(l, x, i, c), draw(l, &t, draws, base, i, keys));
@@ -347,17 +343,17 @@ impl<T: Train> LaneOp for TrainOp<'_, T> {
                     store_n(l, t.noise(l, v, r), noise, i, c);
                 })
             }
-            Bufs::NoiseBackward { x, noise, dy, dx } => {
-                for_vectors!(w, n, |i, c| {
-                    let v = t.noise_backward(
-                        l,
-                        load_n(l, x, i, c),
-                        load_n(l, dy, i, c),
-                        load_n(l, noise, i, c),
-                    );
-                    store_n(l, v, dx, i, c);
-                })
-            }
+            Bufs::NoiseBackward { x, noise, dy, dx } => store_vectors!(l, stream, dx, |i, c| {
+                t.noise_backward(
+                    l,
+                    load_n(l, x, i, c),
+                    load_n(l, dy, i, c),
+                    load_n(l, noise, i, c),
+                )
+            }),
+        }
+        if stream {
+            l.stream_fence();
         }
     }
 }
@@ -386,6 +382,7 @@ fn run<T: Train>(
         math: T,
         seed: u64,
         draws: bool,
+        stream: bool,
         chunk: usize,
         parallel: bool,
     }
@@ -409,6 +406,7 @@ fn run<T: Train>(
                 first,
                 seed: plan.seed,
                 draws: plan.draws,
+                stream: plan.stream,
             });
         }
     }
@@ -417,6 +415,8 @@ fn run<T: Train>(
         math,
         seed,
         draws: !matches!(bufs, Bufs::NoiseBackward { .. }),
+        // The whole call's length decides, so every piece stores alike.
+        stream: exec.streams(n) && !matches!(bufs, Bufs::InPlace { .. } | Bufs::WithNoise { .. }),
         chunk: exec.chunk_len(),
         parallel: exec.splits(n),
     };

@@ -231,6 +231,13 @@ pub(crate) fn width<L: Lanes>(_: L) -> usize {
     L::WIDTH
 }
 
+/// Whether a token's backend has streaming stores (for macros that only
+/// have the token).
+#[inline(always)]
+pub(crate) fn streams<L: Lanes>(_: L) -> bool {
+    L::STREAMS
+}
+
 /// A backend token of any kind, obtained once per [`crate::Executor`] after
 /// detection, so running work never detects or checks again.
 #[derive(Clone, Copy, Debug)]

@@ -1,6 +1,8 @@
 //! Timing: the best of several runs, with buffers that stay allocated and
 //! touched across rows so page faults never land in a measurement.
 
+use simd_activations::lanes::{LaneOp, Lanes};
+use simd_activations::Backend;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -124,10 +126,63 @@ impl Buffers {
 }
 
 /// `out[i] = a[i] + b[i]`: the reference for passes that read two buffers
-/// and write one.
+/// and write one, as a plain loop (ordinary stores).
 pub fn stream_2r1w(a: &[f32], b: &[f32], out: &mut [f32]) {
     for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
         *o = *a + *b;
     }
     black_box(out);
+}
+
+/// [`stream_2r1w`] on `backend`'s lanes with its streaming stores (after a
+/// head that aligns them), as the copy row's lanes loop streams; `None`
+/// where the backend has no streaming store.
+pub fn stream_2r1w_streaming(
+    backend: Backend,
+    a: &[f32],
+    b: &[f32],
+    out: &mut [f32],
+) -> Option<()> {
+    let op = Add2r1w { a, b, out };
+    match backend {
+        #[cfg(x86_simd)]
+        Backend::Avx2 => simd_activations::lanes::Avx2::new().map(|l| l.vectorize(op)),
+        #[cfg(x86_simd)]
+        Backend::Avx512 => simd_activations::lanes::Avx512::new().map(|l| l.vectorize(op)),
+        _ => None,
+    }
+}
+
+/// The lane loop of [`stream_2r1w_streaming`].
+struct Add2r1w<'a> {
+    a: &'a [f32],
+    b: &'a [f32],
+    out: &'a mut [f32],
+}
+
+impl LaneOp for Add2r1w<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<L: Lanes>(self, l: L) {
+        let w = L::WIDTH;
+        let n = self.out.len().min(self.a.len()).min(self.b.len());
+        let (a, b, out) = (&self.a[..n], &self.b[..n], &mut self.out[..n]);
+        let head = out.as_ptr().align_offset(w * 4).min(n);
+        for i in 0..head {
+            out[i] = a[i] + b[i];
+        }
+        let full = head + (n - head) / w * w;
+        let mut at = head;
+        while at < full {
+            let v = l.add(l.load(&a[at..]), l.load(&b[at..]));
+            l.store_stream(v, &mut out[at..at + w]);
+            at += w;
+        }
+        for i in full..n {
+            out[i] = a[i] + b[i];
+        }
+        l.stream_fence();
+        black_box(out);
+    }
 }

@@ -9,7 +9,7 @@ mod measure;
 pub mod sweep;
 
 use args::{names, Op, Options};
-use measure::{best_seconds, best_seconds_fresh, stream_2r1w, Buffers};
+use measure::{best_seconds, best_seconds_fresh, stream_2r1w, stream_2r1w_streaming, Buffers};
 use rayon::prelude::*;
 use simd_activations::{
     Activation, ActivationFn, Backend, Executor, Identity, Kind, Layout, NoisyRelu, ParamValue,
@@ -233,18 +233,40 @@ fn reference_rows(
         ("memcpy", memcpy)
     };
     let copy = Row::new(name, "copy", "copy", n, threads, 8.0, secs);
-    let secs = on_threads(pool, || {
-        best_seconds(|| {
-            if threads > 1 {
-                dx.par_chunks_mut(chunk)
-                    .zip(x.par_chunks(chunk).zip(dy.par_chunks(chunk)))
-                    .for_each(|(out, (a, b))| stream_2r1w(a, b, out));
+    // The faster of a plain loop and a streaming one, like the copy row.
+    let mut two_reads = |streaming: bool| {
+        let run = |a: &[f32], b: &[f32], out: &mut [f32]| {
+            if !streaming {
+                stream_2r1w(a, b, out);
             } else {
-                stream_2r1w(x, dy, dx);
+                stream_2r1w_streaming(best, a, b, out).expect("a streaming backend");
             }
+        };
+        on_threads(pool, || {
+            best_seconds(|| {
+                if threads > 1 {
+                    dx.par_chunks_mut(chunk)
+                        .zip(x.par_chunks(chunk).zip(dy.par_chunks(chunk)))
+                        .for_each(|(out, (a, b))| run(a, b, out));
+                } else {
+                    run(x, dy, dx);
+                }
+            })
         })
-    });
-    let stream = Row::new("loop", "stream_2r1w", "stream_2r1w", n, threads, 12.0, secs);
+    };
+    let plain = two_reads(false);
+    let can_stream = stream_2r1w_streaming(best, &[], &[], &mut []).is_some();
+    let streaming = if can_stream {
+        two_reads(true)
+    } else {
+        f64::INFINITY
+    };
+    let (name, secs) = if streaming < plain {
+        ("stream", streaming)
+    } else {
+        ("loop", plain)
+    };
+    let stream = Row::new(name, "stream_2r1w", "stream_2r1w", n, threads, 12.0, secs);
     (copy, stream)
 }
 

@@ -382,3 +382,99 @@ fn streaming_stores_change_no_bit() {
         all_passes(&exec.with_stores(Stores::Cached), &act, &x, &dy)
     );
 }
+
+#[test]
+fn streaming_stores_change_no_bit_in_the_typed_apis() {
+    // The per-channel forward, the training passes and the fused bias
+    // forward stream whole cache lines (pieces of 1024 elements and more)
+    // and write both ends with ordinary stores; outputs at every offset
+    // from a line boundary, lengths with ragged ends, serial and split,
+    // against ordinary stores.
+    use simd_activations::{Layout, NoisyRelu, Prelu, Rrelu, Stores};
+    let gelu: Activation = "gelu(approximate=tanh)".parse().unwrap();
+    // Runs of 1100, rows of 1200 positions, rows of 1100 channels; two
+    // samples each.
+    let layouts = [
+        Layout::ChannelsFirst {
+            channels: 3,
+            inner: 1100,
+        },
+        Layout::ChannelsFirst {
+            channels: 40,
+            inner: 30,
+        },
+        Layout::ChannelsLast { channels: 1100 },
+    ];
+    let mut rng = Rng::new(7);
+    let x: Vec<f32> = (0..6600).map(|_| rng.range(-4.0, 4.0) as f32).collect();
+    let dy = gradients(x.len(), 8);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    for exec in executors() {
+        let split = exec.with_min_parallel_len(0).with_chunk_len(1024).unwrap();
+        for base in [exec.serial(), split] {
+            let cached = base.with_stores(Stores::Cached);
+            let streaming = base.with_stores(Stores::Streaming);
+            for offset in 0..17 {
+                let run = |len: usize, f: &(dyn Fn(&mut [f32]) + Sync)| -> Vec<u32> {
+                    let mut out = vec![0.0f32; len + offset];
+                    pool.install(|| f(&mut out[offset..]));
+                    bits(&out[offset..])
+                };
+                let same = |got: Vec<Vec<u32>>, want: Vec<Vec<u32>>, what: &str| {
+                    for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                        let at = g.iter().zip(w).position(|(a, b)| a != b);
+                        assert!(
+                            at.is_none(),
+                            "{what} #{k} offset {offset}: first difference at {at:?} on {base:?}"
+                        );
+                    }
+                };
+                for layout in layouts {
+                    let len = 2 * match layout {
+                        Layout::ChannelsFirst { channels, inner } => channels * inner,
+                        Layout::ChannelsLast { channels } => channels,
+                    };
+                    let weights: Vec<f32> = (0..layout.channels())
+                        .map(|c| 0.01 * c as f32 - 0.2)
+                        .collect();
+                    let forward = |e: Executor| {
+                        let p = Prelu::per_channel(&weights, layout).unwrap().on(e);
+                        vec![run(len, &|y| p.forward(&x[..len], y).unwrap())]
+                    };
+                    same(
+                        forward(streaming),
+                        forward(cached),
+                        &format!("prelu {layout:?}"),
+                    );
+                }
+                // Ragged: 6600 is no whole number of lines.
+                let (rrelu, noisy) = (
+                    Rrelu {
+                        lower: 0.1,
+                        upper: 0.3,
+                    },
+                    NoisyRelu { std: 0.5 },
+                );
+                let passes = |e: Executor| {
+                    let n = x.len();
+                    let r = rrelu.training(9).with_offset(3).on(e);
+                    let z = noisy.training(4).on(e);
+                    let (mut y, mut noise) = (vec![0.0f32; n], vec![0.0f32; n]);
+                    z.forward_with_noise(&x, &mut y, &mut noise).unwrap();
+                    vec![
+                        run(n, &|y| r.forward(&x, y).unwrap()),
+                        run(n, &|d| r.backward(&x, &dy, d).unwrap()),
+                        run(n, &|d| r.backward_from_output(&x, &dy, d).unwrap()),
+                        run(n, &|y| z.forward(&x, y).unwrap()),
+                        run(n, &|d| z.backward_with_noise(&x, &noise, &dy, d).unwrap()),
+                        run(n, &|y| e.forward_bias(&gelu, &x, &dy[..1100], y).unwrap()),
+                    ]
+                };
+                same(passes(streaming), passes(cached), "training and bias");
+            }
+        }
+    }
+}
