@@ -46,8 +46,8 @@ pub(crate) fn head_len(width: usize, out: &[f32]) -> usize {
 pub(crate) const LINE: usize = 16;
 
 /// The shortest output [`store_vectors`] streams: below it the ordinary
-/// stores at both ends (a cache line's worth each, at most) would be a
-/// noticeable share of the work.
+/// stores at both ends (a cache line each, at most, with a masked store)
+/// would be a noticeable share of the work.
 pub(crate) const MIN_STREAMED: usize = 1024;
 
 /// `out[at..at + count] = $body` for every vector of `out`: `$at` is the
@@ -57,16 +57,17 @@ pub(crate) const MIN_STREAMED: usize = 1024;
 /// With `$stream` true on a backend whose stores stream
 /// ([`crate::lanes::Lanes::STREAMS`]) and at least [`MIN_STREAMED`]
 /// elements, the whole cache lines of `out` are written with streaming
-/// stores and the partial lines at both ends with ordinary ones. No line
-/// gets both kinds: on AMD a streaming store to a line that an ordinary
-/// store just brought into the cache is very slow (measured: prelu
-/// channels-last, rows of 64, went from 0.7 to 10.6 ns per element when
-/// each row's ends overlapped its streamed vectors). An end of a vector or
-/// more is written as whole vectors, the last one overlapping (the same
-/// values twice, no masked store, which is microcoded on AMD); this needs
-/// `$body` to give each element a value that depends only on its index,
-/// which every caller's does. The caller issues one
-/// [`crate::lanes::Lanes::stream_fence`] after its last streaming loop.
+/// stores and the partial lines at both ends with ordinary ones (whole
+/// vectors, then a partial one). No line gets both kinds: on AMD a
+/// streaming store to a line that an ordinary store just brought into the
+/// cache is very slow (measured: prelu channels-last, rows of 64, went from
+/// 0.7 to 10.6 ns per element when each row's ends overlapped its streamed
+/// vectors). Either way `$body` runs once per element, so a body that also
+/// sums its vector sees every element once; vectors start at other
+/// elements when streaming, so a body's value (and any sum's order) must
+/// depend only on the element's index, not on the vector it falls in. The
+/// caller issues one [`crate::lanes::Lanes::stream_fence`] after its last
+/// streaming loop.
 macro_rules! store_vectors {
     ($l:expr, $stream:expr, $out:expr, |$at:ident, $count:ident| $body:expr) => {{
         let l = $l;
@@ -79,17 +80,12 @@ macro_rules! store_vectors {
             let end = head + (n - head) / line * line;
             // The ordinary ends, [0, head) and [end, n).
             for (lo, hi) in [(0, head), (end, n)] {
-                if hi - lo >= w {
-                    let mut $at = lo;
-                    while $at < hi {
-                        $at = $at.min(hi - w);
-                        let $count = w;
-                        l.store($body, &mut out[$at..$at + w]);
-                        $at += w;
-                    }
-                } else if hi > lo {
-                    let ($at, $count) = (lo, hi - lo);
-                    $crate::reduce::store_n(l, $body, out, $at, $count);
+                let mut $at = lo;
+                while $at < hi {
+                    let $count = w.min(hi - $at);
+                    let v = $body;
+                    $crate::reduce::store_n(l, v, out, $at, $count);
+                    $at += w;
                 }
             }
             let mut $at = head;
