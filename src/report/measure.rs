@@ -173,11 +173,21 @@ impl LaneOp for Add2r1w<'_> {
             out[i] = a[i] + b[i];
         }
         let full = head + (n - head) / w * w;
-        let mut at = head;
-        while at < full {
-            let v = l.add(l.load(&a[at..]), l.load(&b[at..]));
-            l.store_stream(v, &mut out[at..at + w]);
-            at += w;
+        // Four vectors per step, as the crate's own loops (src/driver.rs).
+        let (a4, b4) = (&a[head..full], &b[head..full]);
+        let mut blocks = out[head..full].chunks_exact_mut(4 * w);
+        let mut i = 0;
+        for block in &mut blocks {
+            for o in block.chunks_exact_mut(w) {
+                let v = l.add(l.load(&a4[i..i + w]), l.load(&b4[i..i + w]));
+                l.store_stream(v, o);
+                i += w;
+            }
+        }
+        for o in blocks.into_remainder().chunks_exact_mut(w) {
+            let v = l.add(l.load(&a4[i..i + w]), l.load(&b4[i..i + w]));
+            l.store_stream(v, o);
+            i += w;
         }
         for i in full..n {
             out[i] = a[i] + b[i];
