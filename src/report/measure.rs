@@ -144,13 +144,15 @@ pub fn stream_2r1w_streaming(
     out: &mut [f32],
 ) -> Option<()> {
     let op = Add2r1w { a, b, out };
+    #[cfg(x86_simd)]
     match backend {
-        #[cfg(x86_simd)]
-        Backend::Avx2 => simd_activations::lanes::Avx2::new().map(|l| l.vectorize(op)),
-        #[cfg(x86_simd)]
-        Backend::Avx512 => simd_activations::lanes::Avx512::new().map(|l| l.vectorize(op)),
-        _ => None,
+        Backend::Avx2 => return simd_activations::lanes::Avx2::new().map(|l| l.vectorize(op)),
+        Backend::Avx512 => return simd_activations::lanes::Avx512::new().map(|l| l.vectorize(op)),
+        _ => {}
     }
+    // The other backends have no streaming store.
+    let _ = (backend, op);
+    None
 }
 
 /// The lane loop of [`stream_2r1w_streaming`].
