@@ -92,3 +92,57 @@ impl<L: Lanes> Pow2<L> {
 pub fn rough_reciprocal<L: Lanes>(l: L, d: L::F) -> L::F {
     l.mul_add(l.splat(-8.0 / 17.0), d, l.splat(24.0 / 17.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lanes::{LaneOp, Portable, Scalar};
+
+    /// `scale_by_pow2` against `ldexp`, bit for bit, on one backend: every
+    /// exponent of their range with mantissas that round differently once
+    /// the result is denormal, and vectors that mix far-tail lanes with
+    /// ordinary ones.
+    struct SameAsLdexp;
+
+    impl LaneOp for SameAsLdexp {
+        type Output = ();
+
+        fn run<L: Lanes>(self, l: L) {
+            let w = L::WIDTH;
+            let values = [1.0f32, 0.7, 1.42, 1.000_000_1, 0.999_999_94, 1.234_567_9];
+            let mut lanes = [0.0f32; 16];
+            let mut powers = [0.0f32; 16];
+            let mut got = [0.0f32; 16];
+            let mut want = [0.0f32; 16];
+            for n in -246..=254 {
+                for (k, &v) in values.iter().enumerate() {
+                    for i in 0..w {
+                        lanes[i] = if i % 2 == 0 { v } else { -v * 1.5 };
+                        // Odd lanes: an ordinary exponent next to `n`.
+                        powers[i] = if i % 2 == 0 { n as f32 } else { (k as f32) - 3.0 };
+                    }
+                    let (v, p) = (l.load(&lanes[..w]), l.load(&powers[..w]));
+                    l.store(scale_by_pow2(l, v, p), &mut got[..w]);
+                    l.store(ldexp(l, v, p), &mut want[..w]);
+                    for i in 0..w {
+                        assert_eq!(got[i].to_bits(), want[i].to_bits(), "v {} n {}", lanes[i], powers[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scale_by_pow2_rounds_as_ldexp() {
+        Scalar::new().vectorize(SameAsLdexp);
+        Portable::new().vectorize(SameAsLdexp);
+        #[cfg(x86_simd)]
+        if let Some(l) = crate::lanes::Avx2::new() {
+            l.vectorize(SameAsLdexp);
+        }
+        #[cfg(x86_simd)]
+        if let Some(l) = crate::lanes::Avx512::new() {
+            l.vectorize(SameAsLdexp);
+        }
+    }
+}
