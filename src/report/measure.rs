@@ -134,8 +134,8 @@ pub fn stream_2r1w(a: &[f32], b: &[f32], out: &mut [f32]) {
     black_box(out);
 }
 
-/// [`stream_2r1w`] on `backend`'s lanes with its streaming stores (after a
-/// head that aligns them), as the copy row's lanes loop streams; `None`
+/// [`stream_2r1w`] on `backend`'s lanes with its streaming stores (whole
+/// cache lines), as the copy row's lanes loop streams; `None`
 /// where the backend has no streaming store.
 pub fn stream_2r1w_streaming(
     backend: Backend,
@@ -170,11 +170,14 @@ impl LaneOp for Add2r1w<'_> {
         let w = L::WIDTH;
         let n = self.out.len().min(self.a.len()).min(self.b.len());
         let (a, b, out) = (&self.a[..n], &self.b[..n], &mut self.out[..n]);
-        let head = out.as_ptr().align_offset(w * 4).min(n);
+        // Whole 64-byte lines stream; the partial lines at the ends get
+        // plain stores, so no line gets both (slow on AMD, see README).
+        let line = 16;
+        let head = out.as_ptr().align_offset(64).min(n);
         for i in 0..head {
             out[i] = a[i] + b[i];
         }
-        let full = head + (n - head) / w * w;
+        let full = head + (n - head) / line * line;
         // Four vectors per step, as the crate's own loops (src/driver.rs).
         let (a4, b4) = (&a[head..full], &b[head..full]);
         let mut blocks = out[head..full].chunks_exact_mut(4 * w);
