@@ -45,8 +45,9 @@ fn softplus_with_a_tiny_beta_overflows_to_infinity_not_nan() {
 /// bits gave 2739 ULP there, 5 at α = 1e-5, and 0 instead of 5e-31 at
 /// α = 1e-10. The kernel now measures the distance to the root from an
 /// exact `x + α` and a 72-bit `K/α`. The expected values here are mpmath's
-/// at 400 bits (`tools/soft_exponential_roots.py`), 35 inputs around the
-/// root for each of 22 α of every branch.
+/// at 400 bits (`tools/soft_exponential_roots.py`), for each of 22 α of
+/// every branch: 25 inputs around the root and 10 others (0, ±1, ±30,
+/// ±1e10, ±3e30, 1e-30).
 #[test]
 fn soft_exponential_is_accurate_next_to_its_root() {
     let data = include_str!("data/soft_exponential_roots.txt");
