@@ -1,8 +1,10 @@
 //! `gelu`: x·Φ(x), exactly or with PyTorch's tanh approximation.
 
-use super::math::dd::{pass_nan, two_prod, two_sum};
+use super::math::dd::{fast_two_sum, pass_nan, two_prod, two_sum};
 use super::math::erf::{half_gauss_wide, normal_tail_ratio};
-use super::math::exp_dd::{exp_parts_dd, exp_parts_sum};
+use super::math::exp::exp_parts2_of_sum;
+use super::math::exp_dd::exp_parts_dd;
+use super::math::logistic::times_from_exp_parts;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -58,7 +60,10 @@ const TANH_R: [f64; 6] = [
 /// tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u` an f32 pair:
 /// `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
 /// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
-/// s = 1` below). Both evaluate in f64 and round once. Both derivatives
+/// s = 1` below). The tanh form's forward stays in f32: σ(2u) as sigmoid
+/// computes it, the product with `x` taken before the power of two of `v`
+/// (within 1.5 ULP). The rest evaluates in f64 and rounds once (an f32
+/// `S` by Horner's rule alone is off by up to 5.4·2^-24). Both derivatives
 /// cross zero near x = -0.75, where `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -99,10 +104,7 @@ impl Elementwise for Gelu {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let y = if self.tanh {
-            let (v, m) = tanh_parts::<L, false>(l, x);
-            // Below -20 the result is 0; the clamp keeps -inf·0 away.
-            let (x0, x1) = l.widen(l.max(l.splat(-20.0), x));
-            l.narrow(tanh_forward_d(l, x0, v.0, m.0), tanh_forward_d(l, x1, v.1, m.1))
+            tanh_forward(l, x)
         } else {
             let (e, t, m) = exact_parts(l, x);
             let (x0, x1) = l.widen(l.max(l.splat(-30.0), x));
@@ -123,7 +125,7 @@ impl Elementwise for Gelu {
             (ROOT_HI, ROOT_LO, BAND)
         };
         let dx = if self.tanh {
-            let (v, m) = tanh_parts::<L, true>(l, x);
+            let (v, m) = tanh_parts(l, x);
             let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
             l.narrow(
                 tanh_backward_d(l, x0, v.0, m.0, dy0),
@@ -189,14 +191,25 @@ fn exact_backward_d<L: Lanes>(l: L, x: L::D, e: L::D, t: L::D, m: L::D, dy: L::D
     l.mul_d(dy, l.add_d(phi_d(l, e, t, m), density))
 }
 
-/// For the tanh form: `v = e^(-2|u|)` exactly scaled and `m` (1 where
-/// `x < 0`), as f64 halves. `2|u| = |x|·(K2 + KA2·x²)` is formed as an f32
-/// pair (a rounded `2u` would cost `2|u|·2^-24` relative in `v`); `v` to
-/// 2^-28 if `PRECISE` (the derivative, which cancels near its root), else
-/// to 2^-25.5.
+/// For the tanh form's derivative: `v = e^(-2|u|)` exactly scaled and `m`
+/// (1 where `x < 0`), as f64 halves. `2|u| = |x|·(K2 + KA2·x²)` is formed
+/// as an f32 pair (a rounded `2u` would cost `2|u|·2^-24` relative in
+/// `v`); `v` to 2^-28, as the derivative cancels near its root.
 #[inline(always)]
-fn tanh_parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
-    // Beyond 20, v is below e^-600: clamping keeps x³ finite.
+fn tanh_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
+    let (wh, wl) = doubled_u(l, x);
+    let (vh, vl, n) = exp_parts_dd(l, l.neg(wh), l.neg(wl));
+    let (v0, v1) = widen_sum(l, vh, vl);
+    let (s0, s1) = pow2_wide(l, n);
+    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
+    ((l.mul_d(v0, s0), l.mul_d(v1, s1)), m)
+}
+
+/// `2|u| = |x|·(K2 + KA2·x²)` as an f32 pair `(wh, wl)`, to about 2^-44
+/// relative; `|x|` clamped to 20 (beyond it `e^(-2|u|)` is below e^-600),
+/// which keeps `x³` finite.
+#[inline(always)]
+fn doubled_u<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
     let ax = l.min(l.splat(20.0), l.abs(x));
     let (x2h, x2l) = two_prod(l, ax, ax);
     let (ph, pl) = two_prod(l, l.splat(KA2_HI), x2h);
@@ -204,24 +217,23 @@ fn tanh_parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>
     let (ih, il) = two_sum(l, l.splat(K2_HI), ph);
     let il = l.add(il, l.add(pl, l.splat(K2_LO)));
     let (wh, wl) = two_prod(l, ax, ih);
-    let wl = l.mul_add(ax, il, wl);
-    let (vh, vl, n) = if PRECISE {
-        exp_parts_dd(l, l.neg(wh), l.neg(wl))
-    } else {
-        exp_parts_sum(l, l.neg(wh), l.neg(wl))
-    };
-    let (v0, v1) = widen_sum(l, vh, vl);
-    let (s0, s1) = pow2_wide(l, n);
-    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
-    ((l.mul_d(v0, s0), l.mul_d(v1, s1)), m)
+    (wh, l.mul_add(ax, il, wl))
 }
 
-/// `x·σ(2u)` on one half: `x·f/(1 + v)` with `f = v` for `x < 0`, else 1.
+/// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
+/// ([`exp_parts2_of_sum`] of the pair `-2|u|`), its power of two applied
+/// after the product. Below -20 the result is 0: clamping the factor there
+/// keeps a huge negative `x` from lifting `x·e^-170` off zero (and -inf·0
+/// away).
 #[inline(always)]
-fn tanh_forward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D) -> L::D {
-    let one = l.splat_d(1.0);
-    let f = l.add_d(l.mul_d(m, v), l.sub_d(one, m));
-    l.div_d(l.mul_d(x, f), l.add_d(one, v))
+fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
+    let (wh, wl) = doubled_u(l, x);
+    let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(wh), l.neg(wl));
+    // Normalized, as `times_from_exp_parts` needs: the low part carries
+    // e^-wl - 1 too, up to 600·2^-24 of ph.
+    let (ph, pl) = fast_two_sum(l, ph, pl);
+    let f = l.max(l.splat(-20.0), x);
+    times_from_exp_parts(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
 }
 
 /// `dy·f·((1 + v) + x·2u'·s)/(1 + v)²` on one half (`s = v` for `x >= 0`,
@@ -236,3 +248,4 @@ fn tanh_backward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D, dy: L::D) -> L::D 
     let b = l.add_d(opv, l.mul_d(l.mul_d(x, du2), s));
     l.mul_d(dy, l.div_d(l.mul_d(f, b), l.mul_d(opv, opv)))
 }
+

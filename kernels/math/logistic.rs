@@ -7,6 +7,7 @@
 //! so results down to the denormal range round once. Accuracy: within 1 ULP
 //! (measured through the sigmoid sweep). NaN propagates; σ(±inf) = 1, 0.
 
+use super::dd::fast_two_sum;
 use super::exp::{exp_parts2, exp_parts2_of_sum};
 use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
@@ -19,6 +20,9 @@ pub fn sigmoid_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
     // -|x + dx| = -|x| - sign(x)·dx.
     let minus_dx = l.select(negative, dx, l.neg(dx));
     let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(x)), minus_dx);
+    // The low part also carries e^dx - 1 (up to |x|·2^-24 of ph), more than
+    // the rough reciprocal below may scale: renormalize it first.
+    let (ph, pl) = fast_two_sum(l, ph, pl);
     from_exp_parts(l, negative, ph, pl, n)
 }
 
@@ -37,9 +41,36 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
 /// σ from `e = e^-|x| = (ph + pl)·2^n` and the sign of `x`.
 #[inline(always)]
 fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -> L::F {
+    let pow2 = Pow2::new(l, n);
+    let y = unscaled(l, negative, ph, pl, &pow2);
+    l.select(negative, pow2.scale(l, y), y)
+}
+
+/// `f·σ(z)` from `e = e^-|z| = (ph + pl)·2^n` and the sign of `z`, with the
+/// power of two applied after the product, so a product in the denormal
+/// range rounds once (an `f·σ` formed from a rounded σ there would not).
+/// Within 1.5 ULP: σ's error and the product's rounding.
+#[inline(always)]
+pub fn times_from_exp_parts<L: Lanes>(
+    l: L,
+    f: L::F,
+    negative: L::M,
+    ph: L::F,
+    pl: L::F,
+    n: L::F,
+) -> L::F {
+    let pow2 = Pow2::new(l, n);
+    let y = l.mul(f, unscaled(l, negative, ph, pl, &pow2));
+    l.select(negative, pow2.scale(l, y), y)
+}
+
+/// σ before its final scaling: `1/(1+e)` for `x >= 0`, `σ·2^-n` below.
+/// `pl` must lie within half an ULP of `ph` (a normalized pair): the
+/// quotient's correction is scaled by a reciprocal good to only 6%.
+#[inline(always)]
+fn unscaled<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, pow2: &Pow2<L>) -> L::F {
     let one = l.splat(1.0);
     // One far-tail test for both scalings by 2^n.
-    let pow2 = Pow2::new(l, n);
     let e = pow2.scale(l, ph);
     // 1 + e exactly, as dh + dl (Fast2Sum: e <= 1).
     let dh = l.add(one, e);
@@ -51,6 +82,5 @@ fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -
     // correction is a few ULPs, so a 6% reciprocal of dh is enough for it.
     let q = l.div(nh, dh);
     let rem = l.add(l.mul_add(l.neg(q), dh, nh), l.mul_add(l.neg(q), dl, nl));
-    let y = l.mul_add(rem, rough_reciprocal(l, dh), q);
-    l.select(negative, pow2.scale(l, y), y)
+    l.mul_add(rem, rough_reciprocal(l, dh), q)
 }
