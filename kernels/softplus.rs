@@ -107,12 +107,19 @@ impl Elementwise for Softplus {
         let soft_lo = l.add(soft_lo, l.div(pow2.scale(l, pl), l.add(l.splat(1.0), e)));
         let beta = l.splat(self.beta);
         let inv_beta = l.div(l.splat(1.0), beta);
-        // (soft + soft_lo)/β with one rounding: quotient and exact remainder.
-        let q = l.div(soft, beta);
-        let small = l.add(q, l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta));
-        // Where the quotient overflows (|β| near the denormals) it is the
-        // answer; its remainder would be inf - inf = NaN.
-        let small = l.select(l.lt(l.abs(q), l.splat(f32::INFINITY)), small, q);
+        let small = if self.beta == 1.0 {
+            // The general path's bits with β = 1 (quotient soft, remainder
+            // soft_lo), without its two divisions.
+            l.add(soft, soft_lo)
+        } else {
+            // (soft + soft_lo)/β with one rounding: quotient and exact
+            // remainder.
+            let q = l.div(soft, beta);
+            let small = l.add(q, l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta));
+            // Where the quotient overflows (|β| near the denormals) it is
+            // the answer; its remainder would be inf - inf = NaN.
+            l.select(l.lt(l.abs(q), l.splat(f32::INFINITY)), small, q)
+        };
         // z >= 0: x + ln(1 + e)/β (x itself, not z/β, is exact);
         // z < 0: ln(1 + e)/β, and e/β scaled last where ln(1 + e) = e.
         let positive = l.add(x, small);
