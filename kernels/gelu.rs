@@ -62,9 +62,10 @@ const TANH_R: [f64; 6] = [
 /// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
 /// s = 1` below). The tanh form's forward stays in f32: σ(2u) as sigmoid
 /// computes it, the product with `x` taken before the power of two of `v`
-/// (within 1.5 ULP). The rest evaluates in f64 and rounds once (an f32
-/// `S` by Horner's rule alone is off by up to 5.4·2^-24). Both derivatives
-/// cross zero near x = -0.75, where `d·R(d)` about the root takes over.
+/// (within 1.5 ULP). The rest evaluates in f64 and rounds once (`S` by
+/// Horner's rule in f32 was off by up to 5.4·2^-24 in an emulation). Both
+/// derivatives cross zero near x = -0.75, where `d·R(d)` about the root
+/// takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Gelu {
@@ -248,4 +249,3 @@ fn tanh_backward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D, dy: L::D) -> L::D 
     let b = l.add_d(opv, l.mul_d(l.mul_d(x, du2), s));
     l.mul_d(dy, l.div_d(l.mul_d(f, b), l.mul_d(opv, opv)))
 }
-
