@@ -76,10 +76,7 @@ impl Elementwise for Arctan {
         );
         let base = l.select(near, u, l.splat(1.0));
         let hi = l.add(base, t);
-        let lo = l.add(
-            l.add(l.sub(base, hi), t),
-            l.select(near, ul, l.splat(0.0)),
-        );
+        let lo = l.add(l.add(l.sub(base, hi), t), l.select(near, ul, l.splat(0.0)));
         // cos²y = hi² + 2·hi·lo, rounded once, then times dy.
         let c2 = l.mul_add(hi, hi, l.mul(l.add(hi, hi), lo));
         l.mul(dy, c2)

@@ -48,10 +48,7 @@ impl Elementwise for BentIdentity {
         // x²/(2(s+1)) as (|x|·(|x|/(s+1)))/2: no overflow.
         let bend = l.mul(l.mul(ax, l.div(ax, l.add(s, one))), l.splat(0.5));
         let upper = l.add(x, bend);
-        let lower = l.mul(
-            l.splat(0.5),
-            l.add(l.sub(x, one), l.div(one, l.add(s, ax))),
-        );
+        let lower = l.mul(l.splat(0.5), l.add(l.sub(x, one), l.div(one, l.add(s, ax))));
         let y = l.select(l.lt(x, l.splat(-1.0)), lower, upper);
         // ±inf: the formulas give NaN (inf/inf, inf - inf); the limit is x.
         l.select(l.eq(ax, l.splat(f32::INFINITY)), x, y)

@@ -44,7 +44,12 @@ impl Elementwise for Celu {
         params: &[Param::float("alpha", 1.0, "scale (finite, non-zero)")],
         from_output: FromOutput::Always,
         accuracy: Accuracy::ulps(2, 4),
-        examples: &["celu", "celu(alpha=0.3)", "celu(alpha=2.5)", "celu(alpha=-1.5)"],
+        examples: &[
+            "celu",
+            "celu(alpha=0.3)",
+            "celu(alpha=2.5)",
+            "celu(alpha=-1.5)",
+        ],
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
@@ -59,7 +64,12 @@ impl Elementwise for Celu {
 
     fn validate(&self) -> Result<(), Error> {
         let a = self.alpha;
-        check::<Self>(a.is_finite() && a != 0.0, "alpha", a, "must be finite and non-zero")
+        check::<Self>(
+            a.is_finite() && a != 0.0,
+            "alpha",
+            a,
+            "must be finite and non-zero",
+        )
     }
 
     #[inline(always)]

@@ -29,7 +29,11 @@ impl Elementwise for Elu {
         family: Family::Transcendental,
         forward: "x > 0 ? x : α(e^x - 1)",
         backward: "x <= 0 ? dy·α·e^x : dy; from y: y <= 0 ? dy(y + α) : dy",
-        params: &[Param::float("alpha", 1.0, "saturation for x -> -inf (finite)")],
+        params: &[Param::float(
+            "alpha",
+            1.0,
+            "saturation for x -> -inf (finite)",
+        )],
         from_output: FromOutput::When("alpha >= 0"),
         accuracy: Accuracy::ulps(2, 4),
         examples: &["elu", "elu(alpha=0.5)", "elu(alpha=-0.7)"],
@@ -46,7 +50,12 @@ impl Elementwise for Elu {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        check::<Self>(self.alpha.is_finite(), "alpha", self.alpha, "must be finite")
+        check::<Self>(
+            self.alpha.is_finite(),
+            "alpha",
+            self.alpha,
+            "must be finite",
+        )
     }
 
     fn check_backward_from_output(&self) -> Result<(), &'static str> {

@@ -25,14 +25,20 @@ impl Elementwise for Hardshrink {
         family: Family::PiecewiseLinear,
         forward: "-lambd <= x <= lambd ? 0 : x",
         backward: "-lambd <= x <= lambd ? 0 : dy",
-        params: &[Param::float("lambd", 0.5, "half-width of the zero band (>= 0)")],
+        params: &[Param::float(
+            "lambd",
+            0.5,
+            "half-width of the zero band (>= 0)",
+        )],
         from_output: FromOutput::Always,
         accuracy: Accuracy::EXACT,
         examples: &["hardshrink", "hardshrink(lambd=2)", "hardshrink(lambd=0)"],
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
-        Hardshrink { lambd: v[0].float() }
+        Hardshrink {
+            lambd: v[0].float(),
+        }
     }
 
     fn param(&self, _: usize) -> ParamValue {
@@ -40,7 +46,12 @@ impl Elementwise for Hardshrink {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        check::<Self>(self.lambd >= 0.0, "lambd", self.lambd, "must not be negative")
+        check::<Self>(
+            self.lambd >= 0.0,
+            "lambd",
+            self.lambd,
+            "must not be negative",
+        )
     }
 
     #[inline(always)]

@@ -1,7 +1,7 @@
 //! `hardtanh`: clamp(x, min_val, max_val).
 
-use alloc::format;
 use crate::kernel::prelude::*;
+use alloc::format;
 
 /// Hard tanh: `clamp(x, min_val, max_val)`, NaN propagating.
 ///

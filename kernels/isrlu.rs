@@ -26,7 +26,11 @@ impl Elementwise for Isrlu {
         family: Family::Transcendental,
         forward: "x >= 0 ? x : x/√(1 + αx²)",
         backward: "x >= 0 ? dy : dy·(1/√(1 + αx²))³",
-        params: &[Param::float("alpha", 1.0, "negative bound is -1/√alpha (positive)")],
+        params: &[Param::float(
+            "alpha",
+            1.0,
+            "negative bound is -1/√alpha (positive)",
+        )],
         from_output: FromOutput::Always,
         accuracy: Accuracy::ulps(2, 4),
         examples: &["isrlu", "isrlu(alpha=0.5)"],
@@ -53,7 +57,11 @@ impl Elementwise for Isrlu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        l.select(l.ge(x, l.splat(0.0)), dy, isru_backward(l, self.alpha, x, dy))
+        l.select(
+            l.ge(x, l.splat(0.0)),
+            dy,
+            isru_backward(l, self.alpha, x, dy),
+        )
     }
 
     #[inline(always)]

@@ -58,7 +58,10 @@ pub(crate) fn isru_backward<L: Lanes>(l: L, alpha: f32, x: L::F, dy: L::F) -> L:
     // A function, not a closure: see math::poly::pow2_of_int.
     #[inline(always)]
     fn refine<L: Lanes>(l: L, alpha: f32, x: L::D, r: L::D, dy: L::D) -> L::D {
-        let t = l.add_d(l.mul_d(l.mul_d(l.splat_d(alpha as f64), x), x), l.splat_d(1.0));
+        let t = l.add_d(
+            l.mul_d(l.mul_d(l.splat_d(alpha as f64), x), x),
+            l.splat_d(1.0),
+        );
         let half_t_r2 = l.mul_d(l.mul_d(l.splat_d(0.5), t), l.mul_d(r, r));
         let r = l.mul_d(r, l.sub_d(l.splat_d(1.5), half_t_r2));
         l.mul_d(dy, l.mul_d(r, l.mul_d(r, r)))
@@ -69,7 +72,11 @@ pub(crate) fn isru_backward<L: Lanes>(l: L, alpha: f32, x: L::F, dy: L::F) -> L:
         refine(l, alpha, x_hi, r_hi, dy_hi),
     );
     // ±inf: r = 0 and t = inf give NaN in the step; the limit is 0.
-    l.select(l.eq(ax, l.splat(f32::INFINITY)), l.mul(dy, l.splat(0.0)), grad)
+    l.select(
+        l.eq(ax, l.splat(f32::INFINITY)),
+        l.mul(dy, l.splat(0.0)),
+        grad,
+    )
 }
 
 /// `dy·(1 - αy²)^(3/2)`.

@@ -1,7 +1,7 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exp::{exp_parts2, expm1};
 use super::math::exact::two_sum;
+use super::math::exp::{exp_parts2, expm1};
 use super::math::log1p::log1p_pair;
 use super::math::logistic::sigmoid;
 use super::math::poly::Pow2;

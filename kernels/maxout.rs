@@ -1,8 +1,8 @@
 //! `maxout`: the maximum of each group of `k` consecutive elements.
 
-use alloc::{format, string::String};
 use crate::kernel::prelude::*;
 use crate::rows::RowCall;
+use alloc::{format, string::String};
 
 /// Maxout (Goodfellow et al. 2013) over the last dimension: a row of
 /// `units·k` elements is split into `units` consecutive groups of `k`, and
@@ -70,9 +70,7 @@ impl Rowwise for Maxout {
         if cols.is_multiple_of(k) {
             Ok(cols / k)
         } else {
-            Err(format!(
-                "{cols} is not a whole number of groups of k = {k}"
-            ))
+            Err(format!("{cols} is not a whole number of groups of k = {k}"))
         }
     }
 
@@ -89,10 +87,7 @@ impl Rowwise for Maxout {
 /// the first NaN.
 #[inline(always)]
 fn takes<L: Lanes>(l: L, v: L::F, best: L::F) -> L::M {
-    l.or_mask(
-        l.gt(v, best),
-        l.andnot_mask(l.is_nan(v), l.is_nan(best)),
-    )
+    l.or_mask(l.gt(v, best), l.andnot_mask(l.is_nan(v), l.is_nan(best)))
 }
 
 /// The maximum and the index of its first occurrence (as f32) of `WIDTH`

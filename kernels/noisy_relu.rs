@@ -28,7 +28,11 @@ impl Elementwise for NoisyRelu {
         )],
         from_output: FromOutput::Always,
         accuracy: Accuracy::EXACT,
-        examples: &["noisy_relu(std=0.1)", "noisy_relu(std=0)", "noisy_relu(std=2)"],
+        examples: &[
+            "noisy_relu(std=0.1)",
+            "noisy_relu(std=0)",
+            "noisy_relu(std=2)",
+        ],
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
@@ -69,7 +73,10 @@ impl Elementwise for NoisyRelu {
 /// indices have low halves `start, start + 1, ...`.
 #[inline(always)]
 pub(crate) fn noise<L: Lanes>(l: L, start: u32, keys: (u32, u32), std: f32) -> L::F {
-    l.mul(normal(l, bits(l, counters(l, start), keys.0, keys.1)), l.splat(std))
+    l.mul(
+        normal(l, bits(l, counters(l, start), keys.0, keys.1)),
+        l.splat(std),
+    )
 }
 
 /// Training forward `max(0, x + ε)` (NaN propagates).

@@ -2,10 +2,10 @@
 //! (spec `rrelu(lower=...,upper=...)`); training mode is the typed API
 //! [`crate::RreluTraining`], whose lane math is also here.
 
-use alloc::format;
 use super::leaky_relu::LeakyRelu;
 use super::math::random::{bits, counters, uniform};
 use crate::kernel::prelude::*;
+use alloc::format;
 
 /// Randomized leaky ReLU (Xu et al. 2015, from the Kaggle NDSB
 /// competition) in eval mode: `leaky_relu` with slope `(lower + upper)/2`
@@ -78,8 +78,18 @@ impl Elementwise for Rrelu {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        check::<Self>(self.lower.is_finite(), "lower", self.lower, "must be finite")?;
-        check::<Self>(self.upper.is_finite(), "upper", self.upper, "must be finite")?;
+        check::<Self>(
+            self.lower.is_finite(),
+            "lower",
+            self.lower,
+            "must be finite",
+        )?;
+        check::<Self>(
+            self.upper.is_finite(),
+            "upper",
+            self.upper,
+            "must be finite",
+        )?;
         check::<Self>(
             self.lower <= self.upper,
             "lower",
@@ -115,13 +125,7 @@ impl Elementwise for Rrelu {
 /// Training mode's slopes for `WIDTH` consecutive elements whose indices
 /// have low halves `start, start + 1, ...`: `lower + (upper - lower)·u`.
 #[inline(always)]
-pub(crate) fn slopes<L: Lanes>(
-    l: L,
-    start: u32,
-    keys: (u32, u32),
-    lower: f32,
-    upper: f32,
-) -> L::F {
+pub(crate) fn slopes<L: Lanes>(l: L, start: u32, keys: (u32, u32), lower: f32, upper: f32) -> L::F {
     let u = uniform(l, bits(l, counters(l, start), keys.0, keys.1));
     l.mul_add(u, l.splat(upper - lower), l.splat(lower))
 }

@@ -1,7 +1,7 @@
 //! `selu`: scale·(x > 0 ? x : α(e^x - 1)) with Klambauer et al.'s constants.
 
-use super::math::exp::{exp_parts2, expm1};
 use super::math::exact::times_pair;
+use super::math::exp::{exp_parts2, expm1};
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 

@@ -33,7 +33,9 @@ impl Elementwise for Silu {
         forward: "x·σ(x)",
         backward: "dy·σ(x)(1 + x(1 - σ(x)))",
         params: &[],
-        from_output: FromOutput::Never("silu has a minimum at x ≈ -1.28, so y does not determine x"),
+        from_output: FromOutput::Never(
+            "silu has a minimum at x ≈ -1.28, so y does not determine x",
+        ),
         accuracy: Accuracy::ulps(2, 4),
         examples: &["silu"],
     };
@@ -85,7 +87,10 @@ impl Elementwise for Silu {
         let right = l.div(l.mul(dy, l.mul_add(capped, e, l.add(one, e))), d2);
 
         // x < 0: dy·e·N/(1+e)², N = d + e^x0·expm1(d), d = x - x0.
-        let d = l.sub(l.sub(l.sub(x, l.splat(ROOT[0])), l.splat(ROOT[1])), l.splat(ROOT[2]));
+        let d = l.sub(
+            l.sub(l.sub(x, l.splat(ROOT[0])), l.splat(ROOT[1])),
+            l.splat(ROOT[2]),
+        );
         let (qh, ql, m) = exp_parts2(l, d);
         // expm1(d) = (qh·2^m - 1) + ql·2^m; exact where m = 0 (small d).
         let pow2_m = Pow2::new(l, m);

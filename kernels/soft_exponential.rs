@@ -168,7 +168,11 @@ impl Elementwise for SoftExponential {
         family: Family::Transcendental,
         forward: "α<0: -ln(1-α(x+α))/α; α=0: x; α>0: (e^(αx)-1)/α + α",
         backward: "α<0: dy/(1-α(α+x)); α=0: dy; α>0: dy·e^(αx)",
-        params: &[Param::float("alpha", 0.0, "log (< 0), identity (0), exp (> 0)")],
+        params: &[Param::float(
+            "alpha",
+            0.0,
+            "log (< 0), identity (0), exp (> 0)",
+        )],
         from_output: FromOutput::When("alpha <= 0"),
         accuracy: Accuracy::ulps(4, 4),
         examples: &[
@@ -188,7 +192,12 @@ impl Elementwise for SoftExponential {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        check::<Self>(self.alpha.is_finite(), "alpha", self.alpha, "must be finite")?;
+        check::<Self>(
+            self.alpha.is_finite(),
+            "alpha",
+            self.alpha,
+            "must be finite",
+        )?;
         check::<Self>(
             self.alpha == 0.0 || self.alpha.abs() >= MIN_ALPHA,
             "alpha",
@@ -302,8 +311,16 @@ mod tests {
         // series branch and the logarithm branch.
         let alpha = 0.9f32 as f64;
         let cases = [
-            (2f64.powi(-20), 4.547_476_400_072_503e-13, -3.350_029_298_299_947e-29),
-            (alpha * alpha, 0.850_731_023_866_790_2, 1.945_436_385_920_665_3e-17),
+            (
+                2f64.powi(-20),
+                4.547_476_400_072_503e-13,
+                -3.350_029_298_299_947e-29,
+            ),
+            (
+                alpha * alpha,
+                0.850_731_023_866_790_2,
+                1.945_436_385_920_665_3e-17,
+            ),
         ];
         for (t, hi, lo) in cases {
             let k = root_constant(t);

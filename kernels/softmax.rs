@@ -26,13 +26,13 @@
 //! row NaN; a row of only `-inf` is NaN; `-inf` elements of other rows give
 //! 0 (softmax) and `-inf` (log_softmax).
 
-use alloc::string::String;
 use super::math::exp::exp_parts2;
 use super::math::exp_wide::exp_wide;
 use super::math::poly::ldexp;
 use crate::kernel::prelude::*;
 use crate::reduce::{first, for_blocks, load_n, store_n, Max16, Sum16, SumDd16};
 use crate::rows::{map2, map_io, Io, RowCall};
+use alloc::string::String;
 
 /// Softmax over the last dimension: `y_i = e^(x_i) / Σ_j e^(x_j)`,
 /// computed as `e^(x_i - max)/Σ e^(x_j - max)`.
@@ -247,7 +247,11 @@ pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
             for_blocks!(L::WIDTH, y.len(), |j, at, n| {
                 let e = exp_all(l, load_n(l, x, at, n), mv);
                 store_n(l, e, y, at, n);
-                let e = if n < L::WIDTH { l.select(first(l, n), e, zero) } else { e };
+                let e = if n < L::WIDTH {
+                    l.select(first(l, n), e, zero)
+                } else {
+                    e
+                };
                 sum.add(l, j, e);
             });
         }
@@ -255,7 +259,11 @@ pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
             for_blocks!(L::WIDTH, xy.len(), |j, at, n| {
                 let e = exp_all(l, load_n(l, xy, at, n), mv);
                 store_n(l, e, xy, at, n);
-                let e = if n < L::WIDTH { l.select(first(l, n), e, zero) } else { e };
+                let e = if n < L::WIDTH {
+                    l.select(first(l, n), e, zero)
+                } else {
+                    e
+                };
                 sum.add(l, j, e);
             });
         }
@@ -300,10 +308,7 @@ impl Forward {
 #[inline(always)]
 fn log_softmax_lanes<L: Lanes>(l: L, x: L::F, m: L::D, lse: L::D) -> L::F {
     let (x0, x1) = l.widen(x);
-    l.narrow(
-        l.sub_d(l.sub_d(x0, m), lse),
-        l.sub_d(l.sub_d(x1, m), lse),
-    )
+    l.narrow(l.sub_d(l.sub_d(x0, m), lse), l.sub_d(l.sub_d(x1, m), lse))
 }
 
 /// The forward's last phase over (a part of) a row: log_softmax from the
@@ -380,9 +385,13 @@ pub(crate) fn seg_backward_from_output<L: Lanes>(
 ) {
     let (s_hi, s_lo) = (l.splat_d(s.0), l.splat_d(s.1));
     if log {
-        map2!(l, y, dy, dx, |y, g| log_softmax_from_output(l, y, g, s_hi, s_lo));
+        map2!(l, y, dy, dx, |y, g| log_softmax_from_output(
+            l, y, g, s_hi, s_lo
+        ));
     } else {
-        map2!(l, y, dy, dx, |y, g| softmax_from_output(l, y, g, s_hi, s_lo));
+        map2!(l, y, dy, dx, |y, g| softmax_from_output(
+            l, y, g, s_hi, s_lo
+        ));
     }
 }
 
@@ -509,5 +518,7 @@ pub(crate) fn seg_backward<L: Lanes>(
 ) {
     let mv = l.splat(k.m);
     let consts = [l.splat_d(k.a), l.splat_d(k.b), l.splat_d(k.c)];
-    map2!(l, x, dy, dx, |x, g| backward_lanes(l, log, x, g, mv, consts));
+    map2!(l, x, dy, dx, |x, g| backward_lanes(
+        l, log, x, g, mv, consts
+    ));
 }

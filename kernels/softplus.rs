@@ -1,9 +1,9 @@
 //! `softplus`: βx > threshold ? x : ln(1 + e^(βx))/β.
 
+use super::math::exact::two_product;
 use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p_pair;
 use super::math::logistic::sigmoid_of_sum;
-use super::math::exact::two_product;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
@@ -115,7 +115,10 @@ impl Elementwise for Softplus {
             // (soft + soft_lo)/β with one rounding: quotient and exact
             // remainder.
             let q = l.div(soft, beta);
-            let small = l.add(q, l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta));
+            let small = l.add(
+                q,
+                l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta),
+            );
             // Where the quotient overflows (|β| near the denormals) it is
             // the answer; its remainder would be inf - inf = NaN.
             l.select(l.lt(l.abs(q), l.splat(f32::INFINITY)), small, q)

@@ -34,7 +34,9 @@ impl Elementwise for Softshrink {
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
-        Softshrink { lambd: v[0].float() }
+        Softshrink {
+            lambd: v[0].float(),
+        }
     }
 
     fn param(&self, _: usize) -> ParamValue {
@@ -42,7 +44,12 @@ impl Elementwise for Softshrink {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        check::<Self>(self.lambd >= 0.0, "lambd", self.lambd, "must not be negative")
+        check::<Self>(
+            self.lambd >= 0.0,
+            "lambd",
+            self.lambd,
+            "must not be negative",
+        )
     }
 
     #[inline(always)]

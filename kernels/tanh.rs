@@ -1,8 +1,8 @@
 //! `tanh`: the hyperbolic tangent.
 
-use super::math::poly::ldexp;
 use super::math::dd::pass_nan;
 use super::math::exp_dd::exp_parts_sum;
+use super::math::poly::ldexp;
 use super::math::tanh::{complement_from_exp, tanh};
 use crate::kernel::prelude::*;
 
@@ -59,7 +59,11 @@ impl Elementwise for Tanh {
         // sech² = (q0 + q1)·(rh + rl)·2^n, the product rounded once; dy/8
         // keeps the unscaled product finite for any finite dy.
         let m = l.mul_add(q0, rh, l.mul_add(q0, rl, l.mul(q1, rh)));
-        let dx = ldexp(l, l.mul(l.mul(dy, l.splat(0.125)), m), l.add(n, l.splat(3.0)));
+        let dx = ldexp(
+            l,
+            l.mul(l.mul(dy, l.splat(0.125)), m),
+            l.add(n, l.splat(3.0)),
+        );
         // Beyond |x| = 60, sech² < 2^-170 (the exponential is clamped there):
         // exact for |dy| < 2^20.
         let dx = l.select(l.gt(ax, l.splat(60.0)), l.mul(dy, l.splat(0.0)), dx);

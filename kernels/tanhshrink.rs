@@ -68,7 +68,11 @@ impl Elementwise for Tanhshrink {
         let small = l.mul_add(
             ch,
             l.splat(THIRD_HI),
-            l.mul_add(ch, l.splat(THIRD_LO), l.mul_add(cl, l.splat(THIRD_HI), tail)),
+            l.mul_add(
+                ch,
+                l.splat(THIRD_LO),
+                l.mul_add(cl, l.splat(THIRD_HI), tail),
+            ),
         );
         // |x| >= 1: (|x| - 1) + (q0 + q1)·2^n.
         let (q, s) = tanh_complement_rounded(l, ax);

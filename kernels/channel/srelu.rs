@@ -52,13 +52,7 @@ impl ChannelMath<4, 4> for SreluMath {
     }
 
     #[inline(always)]
-    fn backward<L: Lanes>(
-        &self,
-        l: L,
-        x: L::F,
-        dy: L::F,
-        p: &[L::F; 4],
-    ) -> (L::F, [Wide<L>; 4]) {
+    fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F, p: &[L::F; 4]) -> (L::F, [Wide<L>; 4]) {
         let [tl, al, tr, ar] = *p;
         let right = l.ge(x, tr);
         let left = l.andnot_mask(l.le(x, tl), right);

@@ -35,11 +35,7 @@ pub fn atan<L: Lanes>(l: L, x: L::F) -> L::F {
     let z = l.mul(t, t);
     let a = l.mul_add(l.mul(t, z), horner(l, z, &A), t);
     // π/2 - a, with the low part of π/2 taken in first.
-    let y = l.select(
-        big,
-        l.add(l.splat(PIO2_1), l.sub(l.splat(PIO2_2), a)),
-        a,
-    );
+    let y = l.select(big, l.add(l.splat(PIO2_1), l.sub(l.splat(PIO2_2), a)), a);
     // The sign of x (also of -0 and NaN).
     let sign = l.and_i(l.to_bits(x), l.splat_i(i32::MIN));
     l.bits_as_float(l.or_i(l.to_bits(y), sign))

@@ -9,7 +9,10 @@ use crate::kernel::prelude::*;
 pub fn two_product<L: Lanes>(l: L, a: L::F, b: L::F) -> (L::F, L::F) {
     let p = l.mul(a, b);
     let e = l.mul_add(a, b, l.neg(p));
-    (p, l.select(l.eq(l.abs(p), l.splat(f32::INFINITY)), l.splat(0.0), e))
+    (
+        p,
+        l.select(l.eq(l.abs(p), l.splat(f32::INFINITY)), l.splat(0.0), e),
+    )
 }
 
 /// `a + b = s + e` exactly, whatever the magnitudes (Knuth's TwoSum). Where
@@ -19,7 +22,10 @@ pub fn two_sum<L: Lanes>(l: L, a: L::F, b: L::F) -> (L::F, L::F) {
     let s = l.add(a, b);
     let bb = l.sub(s, a);
     let e = l.add(l.sub(a, l.sub(s, bb)), l.sub(b, bb));
-    (s, l.select(l.eq(l.abs(s), l.splat(f32::INFINITY)), l.splat(0.0), e))
+    (
+        s,
+        l.select(l.eq(l.abs(s), l.splat(f32::INFINITY)), l.splat(0.0), e),
+    )
 }
 
 /// `v·(c.0 + c.1)` for a constant carried as an unevaluated sum, rounded

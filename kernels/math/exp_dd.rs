@@ -53,10 +53,7 @@ pub fn exp_parts_dd<L: Lanes>(l: L, xh: L::F, xl: L::F) -> (L::F, L::F, L::F) {
     let r1 = l.mul_add(n, l.splat(-LN2_HI), xh);
     let (a, a_err) = two_prod(l, n, l.splat(LN2_LO));
     let (rh, s_err) = two_sum(l, r1, l.neg(a));
-    let rl = l.add(
-        l.sub(s_err, a_err),
-        l.mul_add(n, l.splat(-LN2_LO2), xl),
-    );
+    let rl = l.add(l.sub(s_err, a_err), l.mul_add(n, l.splat(-LN2_LO2), xl));
     // e^rh = (1 + rh) + rh²/2 + rh³·q: the first two terms exact pairs.
     let one = l.splat(1.0);
     let (h0, l0) = fast_two_sum(l, one, rh);

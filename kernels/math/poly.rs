@@ -120,7 +120,11 @@ mod tests {
                     for i in 0..w {
                         lanes[i] = if i % 2 == 0 { v } else { -v * 1.5 };
                         // Odd lanes: an ordinary exponent next to `n`.
-                        powers[i] = if i % 2 == 0 { n as f32 } else { (k as f32) - 3.0 };
+                        powers[i] = if i % 2 == 0 {
+                            n as f32
+                        } else {
+                            (k as f32) - 3.0
+                        };
                     }
                     let (v, p) = (l.load(&lanes[..w]), l.load(&powers[..w]));
                     l.store(scale_by_pow2(l, v, p), &mut got[..w]);

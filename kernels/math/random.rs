@@ -114,7 +114,11 @@ fn ln<L: Lanes>(l: L, p: L::F) -> L::F {
         l.and_i(bits, l.splat_i(0x007F_FFFF)),
         l.splat_i(0x3F35_04F3),
     ));
-    l.mul_add(k, l.splat(core::f32::consts::LN_2), log1p(l, l.sub(m, l.splat(1.0))))
+    l.mul_add(
+        k,
+        l.splat(core::f32::consts::LN_2),
+        log1p(l, l.sub(m, l.splat(1.0))),
+    )
 }
 
 /// A standard normal draw from 32 random bits (see the module docs).
@@ -134,10 +138,7 @@ pub fn normal<L: Lanes>(l: L, h: L::I) -> L::F {
         let q = horner(l, l.sub(l.sqrt(w), l.splat(3.0)), &TAIL);
         p = l.select(tail, q, p);
     }
-    let z = l.mul(
-        l.mul(p, l.sub(one, v)),
-        l.splat(core::f32::consts::SQRT_2),
-    );
+    let z = l.mul(l.mul(p, l.sub(one, v)), l.splat(core::f32::consts::SQRT_2));
     // Bit 0 is the sign.
     l.bits_as_float(l.xor_i(l.to_bits(z), l.shl_i::<31>(h)))
 }
