@@ -26,6 +26,12 @@ impl Celu {
     /// `x/α` as `(q, dq)` with `q + dq = x/α` to about 2^-48.
     #[inline(always)]
     fn quotient<L: Lanes>(&self, l: L, x: L::F) -> (L::F, L::F) {
+        if self.alpha == 1.0 {
+            // What the general path gives for α = 1 (the remainder is +0, or
+            // NaN where x is not finite, which the select below turns into
+            // 0), without its two divisions.
+            return (x, l.splat(0.0));
+        }
         let alpha = l.splat(self.alpha);
         let q = l.div(x, alpha);
         let dq = l.div(l.mul_add(l.neg(q), alpha, x), alpha);
