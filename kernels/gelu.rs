@@ -1,6 +1,6 @@
 //! `gelu`: x·Φ(x), exactly or with PyTorch's tanh approximation.
 
-use super::math::dd::{fast_two_sum, pass_nan, two_prod, two_sum};
+use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{half_gauss_wide, normal_tail_ratio};
 use super::math::exp::exp_parts2_of_sum;
 use super::math::exp_dd::exp_parts_dd;
@@ -230,9 +230,6 @@ fn doubled_u<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let (wh, wl) = doubled_u(l, x);
     let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(wh), l.neg(wl));
-    // Normalized, as `times_from_exp_parts` needs: the low part carries
-    // e^-wl - 1 too, up to 600·2^-24 of ph.
-    let (ph, pl) = fast_two_sum(l, ph, pl);
     let f = l.max(l.splat(-20.0), x);
     times_from_exp_parts(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
 }

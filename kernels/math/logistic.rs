@@ -46,10 +46,11 @@ fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -
     l.select(negative, pow2.scale(l, y), y)
 }
 
-/// `f·σ(z)` from `e = e^-|z| = (ph + pl)·2^n` and the sign of `z`, with the
-/// power of two applied after the product, so a product in the denormal
-/// range rounds once (an `f·σ` formed from a rounded σ there would not).
-/// Within 1.5 ULP: σ's error and the product's rounding.
+/// `f·σ(z)` from `e = e^-|z| = (ph + pl)·2^n` as [`exp_parts2_of_sum`]
+/// gives it and the sign of `z`, with the power of two applied after the
+/// product, so a product in the denormal range rounds once (an `f·σ` formed
+/// from a rounded σ there would not). Within 1.5 ULP: σ's error and the
+/// product's rounding.
 #[inline(always)]
 pub fn times_from_exp_parts<L: Lanes>(
     l: L,
@@ -59,6 +60,8 @@ pub fn times_from_exp_parts<L: Lanes>(
     pl: L::F,
     n: L::F,
 ) -> L::F {
+    // As in `sigmoid_of_sum`: the low part may carry e^dz - 1 too.
+    let (ph, pl) = fast_two_sum(l, ph, pl);
     let pow2 = Pow2::new(l, n);
     let y = l.mul(f, unscaled(l, negative, ph, pl, &pow2));
     l.select(negative, pow2.scale(l, y), y)
