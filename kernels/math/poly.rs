@@ -57,9 +57,11 @@ pub fn scale_by_pow2<L: Lanes>(l: L, v: L::F, n: L::F) -> L::F {
 #[derive(Clone, Copy)]
 pub struct Pow2<L: Lanes> {
     n: L::F,
-    /// `2^n` where no lane of `n` is in the far tails (unused otherwise).
+    /// `2^n` on the lanes whose `2^n` is a normal f32.
     factor: L::F,
-    /// Some lane's `2^n` is not a normal f32: scale in two steps.
+    /// The lanes whose `2^n` is not a normal f32.
+    tail_lanes: L::M,
+    /// Some lane is in `tail_lanes`: scale those in two steps.
     tail: bool,
 }
 
@@ -67,21 +69,29 @@ impl<L: Lanes> Pow2<L> {
     /// The scaling by `2^n`, integral `n` in [-246, 254].
     #[inline(always)]
     pub fn new(l: L, n: L::F) -> Pow2<L> {
-        let tail = l.or_mask(l.lt(n, l.splat(-126.0)), l.gt(n, l.splat(127.0)));
+        let tail_lanes = l.or_mask(l.lt(n, l.splat(-126.0)), l.gt(n, l.splat(127.0)));
         Pow2 {
             n,
             factor: pow2i(l, n),
-            tail: l.any(tail),
+            tail_lanes,
+            tail: l.any(tail_lanes),
         }
     }
 
     /// `v·2^n`, rounded once.
+    ///
+    /// Each lane's result depends on that lane alone, whatever its
+    /// neighbours (so every backend gives the same bits): the two steps of
+    /// [`ldexp`] round twice where `v` is far from 1 and its first step
+    /// underflows, so the lanes with a normal `2^n` keep the one multiply
+    /// even when a neighbour needs two.
     #[inline(always)]
     pub fn scale(&self, l: L, v: L::F) -> L::F {
+        let once = l.mul(v, self.factor);
         if self.tail {
-            ldexp(l, v, self.n)
+            l.select(self.tail_lanes, ldexp(l, v, self.n), once)
         } else {
-            l.mul(v, self.factor)
+            once
         }
     }
 }
@@ -135,6 +145,30 @@ mod tests {
                         let exact = (lanes[i] as f64 * (powers[i] as f64).exp2()) as f32;
                         let at = format!("v {} n {}", lanes[i], powers[i]);
                         assert_eq!(want[i].to_bits(), exact.to_bits(), "ldexp {at}");
+                        assert_eq!(got[i].to_bits(), exact.to_bits(), "scale_by_pow2 {at}");
+                    }
+                }
+            }
+            // A tiny `v` (a product with a denormal gradient, say) and an
+            // ordinary `n`, next to far-tail lanes: still rounded once
+            // (ldexp's two steps would round its underflowing first step).
+            let tiny = [1.0e-40f32, 3.3e-39, -7.7e-41, 1.1e-38];
+            for n in -12..=12 {
+                for (k, &v) in tiny.iter().enumerate() {
+                    for i in 0..w {
+                        let ordinary = i % 2 == 0 || w == 1;
+                        lanes[i] = if ordinary { v } else { 1.25 };
+                        powers[i] = if ordinary {
+                            n as f32
+                        } else {
+                            -140.0 - k as f32
+                        };
+                    }
+                    let (v, p) = (l.load(&lanes[..w]), l.load(&powers[..w]));
+                    l.store(scale_by_pow2(l, v, p), &mut got[..w]);
+                    for i in 0..w {
+                        let exact = (lanes[i] as f64 * (powers[i] as f64).exp2()) as f32;
+                        let at = format!("v {:e} n {} next to far tails", lanes[i], powers[i]);
                         assert_eq!(got[i].to_bits(), exact.to_bits(), "scale_by_pow2 {at}");
                     }
                 }
