@@ -193,6 +193,11 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn to_int(self, a: Self::F) -> Self::I;
     /// Each i32 lane converted to f32 (rounded to nearest).
     fn to_float(self, a: Self::I) -> Self::F;
+    /// Each lane `table[idx & 7]`: a per-lane choice among eight constants
+    /// (piecewise polynomial coefficients), one permute where the CPU has
+    /// one. Only the low three bits of each index count, so any index is
+    /// safe.
+    fn lookup8(self, table: &[f32; 8], idx: Self::I) -> Self::F;
 
     /// The lanes of `a` as f64, low half and high half (exact).
     fn widen(self, a: Self::F) -> (Self::D, Self::D);
@@ -358,6 +363,46 @@ mod tests {
                 }
             }
             out
+        }
+    }
+
+    /// `lookup8` of every lane of `idx` (any i32, as bits).
+    struct Lookup<'a> {
+        idx: &'a [i32],
+        table: [f32; 8],
+    }
+
+    impl LaneOp for Lookup<'_> {
+        type Output = Vec<f32>;
+        #[inline(always)]
+        fn run<L: Lanes>(self, l: L) -> Vec<f32> {
+            let w = L::WIDTH;
+            let mut out = vec![0.0f32; self.idx.len()];
+            for start in (0..self.idx.len()).step_by(w) {
+                let bits: Vec<f32> = self.idx[start..start + w]
+                    .iter()
+                    .map(|&v| f32::from_bits(v as u32))
+                    .collect();
+                let idx = l.to_bits(l.load(&bits));
+                l.store(l.lookup8(&self.table, idx), &mut out[start..]);
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn lookup8_takes_the_low_three_bits_of_any_index() {
+        let table = [1.5, -2.0, 3.25, 0.0, -0.0, 7.0, f32::INFINITY, 1e-40];
+        let mut idx: Vec<i32> = (-40..88).collect();
+        idx.extend([i32::MIN, i32::MAX, 0x7FC0_0000, -9, 1 << 20 | 5]);
+        idx.resize(idx.len().next_multiple_of(16), 3);
+        for backend in Backend::supported() {
+            let token = Token::new(backend).unwrap();
+            let got = token.vectorize(Lookup { idx: &idx, table });
+            for (&i, g) in idx.iter().zip(got) {
+                let want = table[(i & 7) as usize];
+                assert_eq!(g.to_bits(), want.to_bits(), "{backend} lookup8 index {i}");
+            }
         }
     }
 

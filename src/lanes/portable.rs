@@ -265,6 +265,12 @@ impl Lanes for Portable {
     fn to_float(self, a: i32x8) -> f32x8 {
         f32x8::from_i32x8(a)
     }
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: i32x8) -> f32x8 {
+        // `wide` has no lane permute: one scalar load per lane.
+        let idx = idx.to_array();
+        f32x8::new(core::array::from_fn(|k| table[(idx[k] & 7) as usize]))
+    }
 
     #[inline(always)]
     fn widen(self, a: f32x8) -> (f64x4, f64x4) {

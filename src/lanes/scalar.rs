@@ -270,6 +270,10 @@ impl Lanes for Scalar {
     fn to_float(self, a: i32) -> f32 {
         a as f32
     }
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: i32) -> f32 {
+        table[(idx & 7) as usize]
+    }
 
     #[inline(always)]
     fn widen(self, a: f32) -> (f64, f64) {

@@ -282,6 +282,14 @@ impl Lanes for Avx2 {
     fn to_float(self, a: __m256i) -> __m256 {
         cpu!(_mm256_cvtepi32_ps(a))
     }
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: __m256i) -> __m256 {
+        // SAFETY: `table` is 8 readable f32 (its type); unaligned load; AVX
+        // proven.
+        let t = unsafe { _mm256_loadu_ps(table.as_ptr()) };
+        // vpermps reads only the low three bits of each index.
+        cpu!(_mm256_permutevar8x32_ps(t, idx))
+    }
 
     #[inline(always)]
     fn widen(self, a: __m256) -> (__m256d, __m256d) {

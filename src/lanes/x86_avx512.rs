@@ -276,6 +276,15 @@ impl Lanes for Avx512 {
     fn to_float(self, a: __m512i) -> __m512 {
         cpu!(_mm512_cvtepi32_ps(a))
     }
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: __m512i) -> __m512 {
+        // SAFETY: `table` is 8 readable f32 (its type); unaligned load;
+        // AVX-512 proven.
+        let t = unsafe { _mm256_loadu_ps(table.as_ptr()) };
+        // The table in both halves: vpermps reads the low four bits of each
+        // index, and entry i and i + 8 are the same.
+        cpu!(_mm512_permutexvar_ps(idx, _mm512_broadcast_f32x8(t)))
+    }
 
     #[inline(always)]
     fn widen(self, a: __m512) -> (__m512d, __m512d) {
