@@ -1,10 +1,11 @@
 //! `gelu`: x·Φ(x), exactly or with PyTorch's tanh approximation.
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
-use super::math::erf::{half_gauss_wide, normal_tail_ratio};
+use super::math::erf::{half_gauss_wide, normal_tail_ratio, normal_tail_times_t};
 use super::math::exp::exp_parts2_of_sum;
 use super::math::exp_dd::exp_parts_dd;
 use super::math::logistic::times_from_exp_parts;
+use super::math::poly::Pow2;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -53,19 +54,21 @@ const TANH_R: [f64; 6] = [
 /// `approximate` choice: `none` is `x·Φ(x) = x/2·(1 + erf(x/√2))`, `tanh`
 /// is `x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))`.
 ///
-/// `none`: `Φ(x) = 1 - e^(-x²/2)·S(x)` for `x >= 0` and `e^(-x²/2)·S(-x)`
-/// below, `S` the normal tail ratio of [`super::math::erf`] (no `1 + erf`
-/// cancellation; the negative tail keeps relative accuracy down to the
-/// denormal range near x = -14); backward `Φ(x) + x·φ(x)`. `tanh`: `1 +
-/// tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u` an f32 pair:
-/// `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
+/// `none`: with `t = |x|`, `q = t·Φ(-t) = e^(-t²/2)·T(t)`, the forward is
+/// `-q` for `x < 0` and `x - q` above (no `1 + erf` cancellation; the
+/// negative tail keeps relative accuracy down to the denormal range near
+/// x = -14), in f32, `T` a piecewise polynomial
+/// ([`super::math::erf::normal_tail_times_t`]); backward `Φ(x) + x·φ(x)`
+/// with `Φ(-t) = e^(-t²/2)·S(t)`, `S` a rational in f64.
+///
+/// `tanh`: `1 + tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u`
+/// an f32 pair: `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
 /// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
-/// s = 1` below). The tanh form's forward stays in f32: σ(2u) as sigmoid
-/// computes it, the product with `x` taken before the power of two of `v`
-/// (within 1.5 ULP). The rest evaluates in f64 and rounds once (`S` by
-/// Horner's rule in f32 was off by up to 5.4·2^-24 in an emulation). Both
-/// derivatives cross zero near x = -0.75, where `d·R(d)` about the root
-/// takes over.
+/// s = 1` below).
+/// The tanh form's forward stays in f32 too: σ(2u) as sigmoid computes it,
+/// the product with `x` taken before the power of two of `v` (within 1.5
+/// ULP). Both backwards evaluate in f64 and round once: both derivatives
+/// cross zero near x = -0.75, where `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Gelu {
@@ -107,12 +110,7 @@ impl Elementwise for Gelu {
         let y = if self.tanh {
             tanh_forward(l, x)
         } else {
-            let (e, t, m) = exact_parts(l, x);
-            let (x0, x1) = l.widen(l.max(l.splat(-30.0), x));
-            l.narrow(
-                l.mul_d(x0, phi_d(l, e.0, t.0, m.0)),
-                l.mul_d(x1, phi_d(l, e.1, t.1, m.1)),
-            )
+            exact_forward(l, x)
         };
         pass_nan(l, x, y)
     }
@@ -219,6 +217,24 @@ fn doubled_u<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
     let il = l.add(il, l.add(pl, l.splat(K2_LO)));
     let (wh, wl) = two_prod(l, ax, ih);
     (wh, l.mul_add(ax, il, wl))
+}
+
+/// The exact form's forward in f32: with `t = |x|` and `q = t·Φ(-t) =
+/// e^(-t²/2)·T(t)`, `gelu(x) = -q` for `x < 0` and `x - q` above (there
+/// `q <= x/2`, so its error counts at most once). `x²` is split exactly and
+/// `e^(-x²/2) = (ph + pl)·2^n` ([`exp_parts2_of_sum`]); the power of two is
+/// applied after the product, so tail results down to the denormal range
+/// round once. `T` is taken at `min(t, 14.5)`: beyond 14.33 the result is
+/// below 2^-150 and rounds to zero anyway.
+#[inline(always)]
+fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
+    let t = l.min(l.splat(14.5), l.abs(x));
+    let tail = normal_tail_times_t(l, t);
+    let (sh, sl) = two_prod(l, x, x);
+    let half = l.splat(-0.5);
+    let (ph, pl, n) = exp_parts2_of_sum(l, l.mul(sh, half), l.mul(sl, half));
+    let q = Pow2::new(l, n).scale(l, l.mul_add(ph, tail, l.mul(pl, tail)));
+    l.select(l.lt(x, l.splat(0.0)), l.neg(q), l.sub(x, q))
 }
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`

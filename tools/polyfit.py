@@ -292,6 +292,42 @@ RATIONAL_FITS = {
 }
 
 
+# Piecewise fits in a shifted variable s = t - c on consecutive intervals, for
+# kernels that pick each lane's coefficients from a table: (function of
+# (interval index, t), interval bounds, centers, degree, description).
+def gelu_tail(i, t):
+    """t*Phi(-t)*e^(t^2/2) (S(t) itself on the first interval, where the
+    kernel multiplies by t)."""
+    s = mp.ncdf(-t) * mp.exp(t * t / 2)
+    return s if i == 0 else t * s
+
+
+PIECEWISE_FITS = {
+    "gelu_tail": (
+        gelu_tail,
+        [0, 0.5, 1.5, 2.5, 4.5, 6.5, 10.5, 14.5],
+        [0, 1, 2, 3.5, 5.5, 8.5, 12.5],
+        8,
+        "T(t) = t Phi(-t) e^(t^2/2) on [0, 14.5] in 7 pieces (S = T/t on [0, 0.5]), "
+        "degree 8 in s = t - c",
+    ),
+}
+
+
+def piecewise(name):
+    f, bounds, centers, degree, _ = PIECEWISE_FITS[name]
+    columns = []
+    for i, (lo, hi, c) in enumerate(zip(bounds, bounds[1:], centers)):
+        g = lambda s, i=i, c=c: f(i, s + c)
+        # Start just off 0 on the first piece (only its relative error matters).
+        coeffs, worst = fit_f32(g, max(lo - c, 1e-6 - c) if lo == 0 else lo - c, hi - c, 0, 1, degree + 1)
+        print(f"// piece {i}: [{lo}, {hi}], s = t - {c}: max error {float(worst * 2**24):.4f} * 2^-24")
+        columns.append(coeffs)
+    for k in range(degree + 1):
+        row = ", ".join(mp.nstr(col[k], 10, min_fixed=-20, max_fixed=20) for col in columns)
+        print(f"    [{row}],  // s^{k}")
+
+
 def show_f64(name, coeffs, worst, label):
     print(f"// {name}: max error {float(worst):.3e} = {float(worst * 2**24):.4f} * 2^-24")
     for i, c in enumerate(coeffs):
@@ -300,7 +336,7 @@ def show_f64(name, coeffs, worst, label):
 
 def main():
     if len(sys.argv) < 2 or sys.argv[1] == "--list":
-        for table in (FITS, WIDE_FITS, RATIONAL_FITS):
+        for table in (FITS, WIDE_FITS, RATIONAL_FITS, PIECEWISE_FITS):
             for name, spec in table.items():
                 print(f"{name}: {spec[-1]}")
         print("constants: the pi/2 splits and 2/pi bits of trig.rs")
@@ -318,6 +354,8 @@ def main():
                 f, lo, hi, first, step, count, relative, opts.get("fixed", ()), f64 if double else f32
             )
             show(name, coeffs, worst, first, step, double)
+        elif name in PIECEWISE_FITS:
+            piecewise(name)
         elif name in WIDE_FITS:
             f, lo, hi, first, step, count, relative, _ = WIDE_FITS[name]
             coeffs, worst = minimax(f, lo, hi, first, step, count, relative)

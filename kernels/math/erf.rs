@@ -1,7 +1,14 @@
 //! The normal distribution, `erf` and `erfc` on lanes, with relative
 //! accuracy in the tails (where `1 - erf` would cancel).
 //!
-//! The tail is `Φ(-t) = e^(-t²/2)·S(t)` with `S` a rational minimax fit
+//! Two forms of the tail. For f32 results (gelu's forward),
+//! [`normal_tail_times_t`] gives `T(t) = t·S(t)` from a piecewise
+//! polynomial in f32, a permute per coefficient choosing each lane's piece
+//! (one rational `S` by Horner's rule in f32 was off by up to 5.4·2^-24 in
+//! an emulation: too much of a 4-ULP budget).
+//!
+//! For f64 work (gelu's backward, [`erf`], [`erfc`]), the tail is
+//! `Φ(-t) = e^(-t²/2)·S(t)` with `S` a rational minimax fit
 //! (`P4/Q5` on [0, 14], relative error 5.8e-9 = 0.1·2^-24, positive
 //! coefficients, `S(0) = 1/2` exactly) evaluated on the f64 lanes, where its many roundings do
 //! not show; `t²` is split exactly (FMA) and `e^(-t²/2)` comes from
@@ -49,6 +56,50 @@ const ERF_TAYLOR: [f64; 8] = [
     0.000_120_553_329_817_896_64,
     -0.000_014_925_650_358_406_25,
 ];
+
+/// `T(t) = t·Φ(-t)·e^(t²/2)` on [0, 14.5] in seven pieces, each a degree-8
+/// polynomial in `s = t - c` (`tools/polyfit.py gelu_tail`; within
+/// 0.51·2^-24 relative with these f32 coefficients, most of it the rounding
+/// of the constant terms). The first piece, [0, 0.5], holds `S(t) = T(t)/t`
+/// instead (T's relative error would not stay bounded near 0). Column `i`
+/// is piece `i` (`TAIL_CENTER[i]`); entry 7 repeats piece 6 for t = 14.5.
+/// `TAIL[k]` holds the coefficients of `s^k`.
+#[rustfmt::skip]
+const TAIL: [[f32; 8]; 9] = [
+    [0.5, 0.2615783, 0.336204, 0.37220803, 0.3868848, 0.39363536, 0.39643657, 0.39643657],
+    [-0.3989423, 0.12421429, 0.042625446, 0.012775304, 0.0040266463, 0.0012012722, 0.00039354083, 0.00039354083],
+    [0.25000054, -0.07525681, -0.020111576, -0.0043771937, -0.0009839146, -0.00020147779, -4.609994e-05, -4.609994e-05],
+    [-0.13298939, 0.03702213, 0.00790422, 0.0012806371, 0.00020898065, 2.9699982e-05, 4.7681365e-06, 4.7681365e-06],
+    [0.062565416, -0.015830807, -0.0027769366, -0.00033990762, -4.206975e-05, -4.0935506e-06, -4.357152e-07, -4.357152e-07],
+    [-0.026854938, 0.006081391, 0.00087406987, 8.296745e-05, 7.4570553e-06, 5.2517606e-07, 4.229177e-08, 4.229177e-08],
+    [0.010941361, -0.002146661, -0.00010250367, -1.720578e-05, 8.6485915e-07, -5.1676125e-08, -1.34167e-08, -1.34167e-08],
+    [-0.004215312, 0.0007470821, 7.699459e-05, 4.5522465e-06, 2.2857473e-07, 8.675991e-09, 3.4579328e-10, 3.4579328e-10],
+    [0.0011192712, -0.00023373503, -0.00032773594, -1.926767e-06, -1.120373e-06, -2.7143467e-09, 1.1762176e-09, 1.1762176e-09],
+];
+/// The centers `c` of the pieces ([0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5,
+/// 4.5], [4.5, 6.5], [6.5, 10.5], [10.5, 14.5]): `t - c` is exact on each
+/// (Sterbenz).
+const TAIL_CENTER: [f32; 8] = [0.0, 1.0, 2.0, 3.5, 5.5, 8.5, 12.5, 12.5];
+
+/// `t·Φ(-t)·e^(t²/2)` for `t` in [0, 14.5] (callers clamp; NaN gives some
+/// piece's value), within about 1.4·2^-24 relative: the fit, and the
+/// rounding of Horner's rule in f32, whose constant term dominates on
+/// every piece. The pieces are the binades of `t + 1.5` halved ([1.5, 2),
+/// [2, 3), ..., [12, 16)): the exponent and first mantissa bit of `t + 1.5`
+/// index a table of eight coefficients per power (one permute each).
+#[inline(always)]
+pub fn normal_tail_times_t<L: Lanes>(l: L, t: L::F) -> L::F {
+    let shifted = l.add(t, l.splat(1.5));
+    // 1.5 is exponent 127 with mantissa 0.1b: (127 << 1 | 1) = 255.
+    let piece = l.sub_i(l.shr_u::<22>(l.to_bits(shifted)), l.splat_i(255));
+    let s = l.sub(t, l.lookup8(&TAIL_CENTER, piece));
+    let mut p = l.lookup8(&TAIL[8], piece);
+    for c in TAIL[..8].iter().rev() {
+        p = l.mul_add(p, s, l.lookup8(c, piece));
+    }
+    // The first piece (decided by the same rounded `t + 1.5`) holds T/t.
+    l.mul(p, l.select(l.lt(shifted, l.splat(2.0)), t, l.splat(1.0)))
+}
 
 /// `S(t) = Φ(-t)·e^(t²/2)` for `t` in [0, 30] (the fit covers [0, 14],
 /// where every caller's result is still above 2^-150; it stays smooth and
