@@ -78,15 +78,26 @@ impl<L: Lanes> Pow2<L> {
         }
     }
 
-    /// `v·2^n`, rounded once.
+    /// `v·2^n`, rounded once, for any `v`: one instruction where the CPU
+    /// has it ([`Lanes::scale_native`]; the computations of [`Pow2::new`]
+    /// then go unused and the compiler drops them), else one multiply by
+    /// the exact `2^n` on lanes where that is normal, and [`ldexp`]'s two
+    /// steps on the others.
     ///
-    /// Each lane's result depends on that lane alone, whatever its
-    /// neighbours (so every backend gives the same bits): the two steps of
-    /// [`ldexp`] round twice where `v` is far from 1 and its first step
-    /// underflows, so the lanes with a normal `2^n` keep the one multiply
-    /// even when a neighbour needs two.
+    /// The two steps are exact then rounded once on those far-tail lanes
+    /// for any `v`: for `n <= -127` a nonzero result needs `v·2^n >=
+    /// 2^-150`, so the first step `v·2^ceil(n/2)` is at least `2^-86`
+    /// (normal); for `n >= 128` a nonzero `v >= 2^-149` times `2^64` or
+    /// more is normal too. On lanes with a normal `2^n` they could round
+    /// twice (a tiny `v` whose first step underflows), which is why those
+    /// keep the one multiply even when a neighbour needs two: each lane's
+    /// result depends on that lane alone, so every backend gives the same
+    /// bits.
     #[inline(always)]
     pub fn scale(&self, l: L, v: L::F) -> L::F {
+        if let Some(y) = l.scale_native(v, self.n) {
+            return y;
+        }
         let once = l.mul(v, self.factor);
         if self.tail {
             l.select(self.tail_lanes, ldexp(l, v, self.n), once)

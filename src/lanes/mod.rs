@@ -198,6 +198,15 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     /// one. Only the low three bits of each index count, so any index is
     /// safe.
     fn lookup8(self, table: &[f32; 8], idx: Self::I) -> Self::F;
+    /// `v·2^n` for lanes holding integers `n`, rounded once (denormal and
+    /// overflowing results included), where the CPU has one instruction
+    /// for it (AVX-512's `vscalefps`); `None` elsewhere, where callers
+    /// multiply by exact powers of two instead (`kernels/math/poly.rs`).
+    #[inline(always)]
+    fn scale_native(self, v: Self::F, n: Self::F) -> Option<Self::F> {
+        let _ = (v, n);
+        None
+    }
 
     /// The lanes of `a` as f64, low half and high half (exact).
     fn widen(self, a: Self::F) -> (Self::D, Self::D);

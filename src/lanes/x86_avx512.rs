@@ -277,6 +277,11 @@ impl Lanes for Avx512 {
         cpu!(_mm512_cvtepi32_ps(a))
     }
     #[inline(always)]
+    fn scale_native(self, v: __m512, n: __m512) -> Option<__m512> {
+        // v·2^floor(n), rounded once under the default rounding mode.
+        Some(cpu!(_mm512_scalef_ps(v, n)))
+    }
+    #[inline(always)]
     fn lookup8(self, table: &[f32; 8], idx: __m512i) -> __m512 {
         // SAFETY: `table` is 8 readable f32 (its type); unaligned load;
         // AVX-512 proven.
