@@ -338,7 +338,14 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for RunsOp<'_,
             dx,
             first,
         } = self;
-        let mut out = Vec::new();
+        // At most one segment per SEG elements plus one per run touched,
+        // written by index into a buffer sized up front: the loop makes no
+        // call (with `push`, a possible reallocation inside it made LLVM
+        // keep an avx512 accumulator in an unaligned stack slot, a store and
+        // reload per vector: twice avx2's time when the slot straddled a
+        // cache line, which stack randomization decides per run).
+        let mut out = vec![[0.0f64; M]; x.len() / SEG + x.len().div_ceil(inner) + 2];
+        let mut segment = 0;
         let mut at = 0;
         while at < x.len() {
             let g = first + at;
@@ -362,9 +369,11 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for RunsOp<'_,
             for (t, sum) in total.iter_mut().zip(&sums) {
                 *t = sum.total(l);
             }
-            out.push(total);
+            out[segment] = total;
+            segment += 1;
             at += len;
         }
+        out.truncate(segment);
         out
     }
 }
