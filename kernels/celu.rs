@@ -1,7 +1,7 @@
 //! `celu`: max(0, x) + min(0, α(e^(x/α) - 1)).
 
 use super::math::exp::{exp_parts2_of_sum, expm1};
-use super::math::poly::scale_by_pow2;
+use super::math::gradient::times_exp_parts;
 use crate::kernel::prelude::*;
 
 /// Continuously differentiable ELU: `x > 0 ? x : α·(e^(x/α) - 1)`.
@@ -93,7 +93,7 @@ impl Elementwise for Celu {
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (q, dq) = self.quotient(l, x);
         let (ph, pl, n) = exp_parts2_of_sum(l, q, dq);
-        let grad = scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n);
+        let grad = times_exp_parts(l, dy, ph, pl, n);
         l.select(l.le(x, l.splat(0.0)), grad, dy)
     }
 

@@ -1,6 +1,7 @@
 //! `gaussian`: e^(-x²).
 
 use super::math::exp::exp_parts2_of_sum;
+use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
@@ -55,8 +56,9 @@ impl Elementwise for Gaussian {
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (ph, pl, n) = Self::parts(l, x);
-        let a = l.mul(l.mul(x, l.splat(-2.0)), dy);
-        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), n);
+        let (tamed, shift) = tame(l, dy);
+        let a = l.mul(l.mul(x, l.splat(-2.0)), tamed);
+        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), l.add(n, shift));
         l.select(l.gt(l.abs(x), l.splat(11.0)), l.mul(dy, l.splat(0.0)), grad)
     }
 }

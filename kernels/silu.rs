@@ -1,8 +1,9 @@
 //! `silu` (swish): x·σ(x).
 
 use super::math::exp::exp_parts2;
+use super::math::gradient::tame;
 use super::math::logistic::sigmoid;
-use super::math::poly::{rough_reciprocal, Pow2};
+use super::math::poly::{rough_reciprocal, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
 /// The root x0 = -1 - W(1/e) of `1 + x + e^x`, where silu' changes sign,
@@ -77,6 +78,8 @@ impl Elementwise for Silu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
+        // dy·(1 + e + x·e) and dy·N overflow for a huge dy: run on dy·2^-64.
+        let (dy, shift) = tame(l, dy);
         let (one, zero) = (l.splat(1.0), l.splat(0.0));
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
         let pow2 = Pow2::new(l, n);
@@ -111,8 +114,8 @@ impl Elementwise for Silu {
         if l.any(near) {
             let s = sigmoid(l, x);
             let g = l.mul_add(x, l.mul(s, l.sub(one, s)), s);
-            return l.select(near, l.mul(dy, g), out);
+            return scale_by_pow2(l, l.select(near, l.mul(dy, g), out), shift);
         }
-        out
+        scale_by_pow2(l, out, shift)
     }
 }

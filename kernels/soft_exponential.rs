@@ -3,6 +3,7 @@
 use super::math::dd64::{self, Dd};
 use super::math::exact::{times_pair, two_product, two_sum};
 use super::math::exp::{exp_parts2_of_sum, expm1};
+use super::math::gradient::times_exp_parts;
 use super::math::log1p::log1p;
 use super::math::poly::{scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
@@ -287,7 +288,7 @@ impl Elementwise for SoftExponential {
         }
         let (z, dz) = self.scaled(l, x);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+        times_exp_parts(l, dy, ph, pl, n)
     }
 
     #[inline(always)]
@@ -297,7 +298,7 @@ impl Elementwise for SoftExponential {
         }
         let (z, dz) = self.scaled(l, y);
         let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+        times_exp_parts(l, dy, ph, pl, n)
     }
 }
 
