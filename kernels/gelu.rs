@@ -1,16 +1,15 @@
 //! `gelu`: x·Φ(x), exactly or with PyTorch's tanh approximation.
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
-use super::math::erf::{half_gauss_wide, normal_tail_ratio, normal_tail_times_t};
-use super::math::exp::exp_parts2_of_sum;
+use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
+use super::math::exp::{exp_parts2_of_sum, exp_parts2_of_sum_deep};
 use super::math::exp_dd::exp_parts_dd;
+use super::math::gradient::tame;
 use super::math::logistic::times_from_exp_parts;
-use super::math::poly::Pow2;
+use super::math::poly::{scale_by_pow2, Pow2};
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
-/// 1/√(2π).
-const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 /// 2·√(2/π) and 2·√(2/π)·0.044715 (the tanh form's `2u = x·(K2 + KA2·x²)`),
 /// in f64 and as f32 pairs.
 const K2: f64 = 1.595_769_121_605_730_7;
@@ -20,23 +19,8 @@ const K2_LO: f32 = -4.534_068e-8;
 const KA2_HI: f32 = 0.071_354_814;
 const KA2_LO: f32 = 2.398_832_5e-9;
 
-/// The root of the exact gelu' near -0.75 as `ROOT_HI + ROOT_LO`, and
-/// `R(d)` with `gelu'(x0 + d) = d·R(d)` on `|d| <= 1/8`; relative error
-/// 4e-11 (`tools/polyfit.py gelu_root`).
-const ROOT_HI: f32 = -0.751_791_54;
-const ROOT_LO: f64 = 1.211_444_945_855_772e-8;
-const BAND: f32 = 0.125;
-const R: [f64; 7] = [
-    0.431_493_992_312_867,
-    0.388_284_982_059_316,
-    -0.018_199_675_350_557_12,
-    -0.114_007_756_158_006_3,
-    -0.014_771_595_137_251_572,
-    0.019_360_555_605_137_85,
-    0.004_528_788_139_674_21,
-];
-
-/// The same for the tanh form's derivative: root near -0.75, `|d| <= 1/16`,
+/// The root of the tanh form's derivative near -0.75 as `TANH_ROOT_HI +
+/// TANH_ROOT_LO`, and `R(d)` with `gelu'(x0 + d) = d·R(d)` on `|d| <= 1/16`;
 /// relative error 2e-11 (`tools/polyfit.py gelu_tanh_root`).
 const TANH_ROOT_HI: f32 = -0.752_461_43;
 const TANH_ROOT_LO: f64 = 1.133_962_827_276_204_6e-8;
@@ -58,8 +42,9 @@ const TANH_R: [f64; 6] = [
 /// `-q` for `x < 0` and `x - q` above (no `1 + erf` cancellation; the
 /// negative tail keeps relative accuracy down to the denormal range near
 /// x = -14), in f32, `T` a piecewise polynomial
-/// ([`super::math::erf::normal_tail_times_t`]); backward `Φ(x) + x·φ(x)`
-/// with `Φ(-t) = e^(-t²/2)·S(t)`, `S` a rational in f64.
+/// ([`super::math::erf::normal_tail_times_t`]); backward `Φ(x) + x·φ(x)`,
+/// also in f32: `e^(-t²/2)·G(t)` below zero and `1 - e^(-t²/2)·G(t)`
+/// above, `G` piecewise too, with gelu's minimum factored out of it.
 ///
 /// `tanh`: `1 + tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u`
 /// an f32 pair: `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
@@ -67,8 +52,8 @@ const TANH_R: [f64; 6] = [
 /// s = 1` below).
 /// The tanh form's forward stays in f32 too: σ(2u) as sigmoid computes it,
 /// the product with `x` taken before the power of two of `v` (within 1.5
-/// ULP). Both backwards evaluate in f64 and round once: both derivatives
-/// cross zero near x = -0.75, where `d·R(d)` about the root takes over.
+/// ULP). Its backward evaluates in f64 and rounds once; it crosses zero
+/// near x = -0.75, where `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Gelu {
@@ -117,77 +102,76 @@ impl Elementwise for Gelu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (dy0, dy1) = l.widen(dy);
-        let (root_hi, root_lo, band) = if self.tanh {
-            (TANH_ROOT_HI, TANH_ROOT_LO, TANH_BAND)
-        } else {
-            (ROOT_HI, ROOT_LO, BAND)
-        };
         let dx = if self.tanh {
-            let (v, m) = tanh_parts(l, x);
-            let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
-            l.narrow(
-                tanh_backward_d(l, x0, v.0, m.0, dy0),
-                tanh_backward_d(l, x1, v.1, m.1, dy1),
-            )
+            tanh_backward(l, x, dy)
         } else {
-            let (e, t, m) = exact_parts(l, x);
-            let (x0, x1) = l.widen(l.min(l.splat(30.0), l.max(l.splat(-30.0), x)));
-            l.narrow(
-                exact_backward_d(l, x0, e.0, t.0, m.0, dy0),
-                exact_backward_d(l, x1, e.1, t.1, m.1, dy1),
-            )
-        };
-        // Around the root: d·R(d), d = x - x0 exactly (Sterbenz, then f64).
-        let dh = l.sub(x, l.splat(root_hi));
-        let near = l.le(l.abs(dh), l.splat(band));
-        let dx = if l.any(near) {
-            let (d0, d1) = l.widen(dh);
-            let (d0, d1) = (
-                l.sub_d(d0, l.splat_d(root_lo)),
-                l.sub_d(d1, l.splat_d(root_lo)),
-            );
-            let r = if self.tanh {
-                (horner_d(l, d0, &TANH_R), horner_d(l, d1, &TANH_R))
-            } else {
-                (horner_d(l, d0, &R), horner_d(l, d1, &R))
-            };
-            let at_root = l.narrow(
-                l.mul_d(dy0, l.mul_d(d0, r.0)),
-                l.mul_d(dy1, l.mul_d(d1, r.1)),
-            );
-            l.select(near, at_root, dx)
-        } else {
-            dx
+            exact_backward(l, x, dy)
         };
         pass_nan(l, x, dx)
     }
 }
 
-/// For the exact form: `e^(-x²/2)`, `t = min(|x|, 30)` and `m` (1 where
-/// `x < 0`, else 0), as f64 halves.
+/// The exact form's backward in f32: with `t = |x|` and `e^(-t²/2)·G(t) =
+/// Φ(-t) - t·φ(t)` ([`normal_tail_minus_t_density`], which keeps relative
+/// accuracy through G's root, the minimum of gelu), `gelu'(x) = e^(-t²/2)·G`
+/// for `x < 0` and `1 - e^(-t²/2)·G` above (there `e^(-t²/2)·G <= 1/2`, so
+/// its error counts at most once). `x²` is split exactly and `e^(-t²/2) =
+/// (ph + pl)·2^n`; below zero the power of two is applied after the
+/// product with `dy`, so results down to the denormal range round once,
+/// and a huge `dy` runs scaled ([`tame`]) so `dy·e^(-t²/2)·G` is right
+/// wherever it is a finite f32: hence `t` up to 19.75 (`e^-195`).
 #[inline(always)]
-fn exact_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>, Wide<L>) {
-    let e = half_gauss_wide(l, x);
-    let t = l.widen(l.min(l.splat(30.0), l.abs(x)));
-    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
-    (e, t, m)
+fn exact_backward<L: Lanes>(l: L, x: L::F, dy: L::F) -> L::F {
+    let t = l.min(l.splat(19.75), l.abs(x));
+    let g = normal_tail_minus_t_density(l, t);
+    let (sh, sl) = two_prod(l, t, t);
+    let half = l.splat(-0.5);
+    let (ph, pl, n) = exp_parts2_of_sum_deep(l, l.mul(sh, half), l.mul(sl, half));
+    // e^(-t²/2)·G before its power of two as a pair (eh + el, to 2^-47), so
+    // that below zero the product with dy rounds once.
+    let eh = l.mul(ph, g);
+    let el = l.mul_add(pl, g, l.mul_add(ph, g, l.neg(eh)));
+    // Where n (plus a shift) is below -246 the scaled value is far below
+    // 2^-150 (|eh| < 12, a tamed |dy| <= 2^64): clamping keeps it zero.
+    let floor = l.splat(-246.0);
+    let (tamed, shift) = tame(l, dy);
+    let product = l.mul_add(tamed, eh, l.mul(tamed, el));
+    let below = scale_by_pow2(l, product, l.max(l.add(n, shift), floor));
+    let one = l.splat(1.0);
+    let above = l.mul(
+        dy,
+        l.sub(one, scale_by_pow2(l, l.add(eh, el), l.max(n, floor))),
+    );
+    l.select(l.lt(x, l.splat(0.0)), below, above)
 }
 
-/// Φ(x) on one half: `tail = Φ(-|x|) = e·S(t)`; `tail` for `x < 0`,
-/// `1 - tail` for `x >= 0` (`(1 - m) + tail·(2m - 1)`, exact selection).
+/// The tanh form's backward, in f64: `dy·f·((1 + v) + x·2u'·s)/(1 + v)²`
+/// ([`tanh_backward_d`]), and `dy·d·R(d)` about the derivative's root.
 #[inline(always)]
-fn phi_d<L: Lanes>(l: L, e: L::D, t: L::D, m: L::D) -> L::D {
-    let one = l.splat_d(1.0);
-    let tail = l.mul_d(e, normal_tail_ratio(l, t));
-    l.add_d(l.sub_d(one, m), l.mul_d(tail, l.sub_d(l.add_d(m, m), one)))
-}
-
-/// `dy·(Φ(x) + x·φ(x))` on one half.
-#[inline(always)]
-fn exact_backward_d<L: Lanes>(l: L, x: L::D, e: L::D, t: L::D, m: L::D, dy: L::D) -> L::D {
-    let density = l.mul_d(l.mul_d(x, l.splat_d(INV_SQRT_2PI)), e);
-    l.mul_d(dy, l.add_d(phi_d(l, e, t, m), density))
+fn tanh_backward<L: Lanes>(l: L, x: L::F, dy: L::F) -> L::F {
+    let (dy0, dy1) = l.widen(dy);
+    let (v, m) = tanh_parts(l, x);
+    let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
+    let dx = l.narrow(
+        tanh_backward_d(l, x0, v.0, m.0, dy0),
+        tanh_backward_d(l, x1, v.1, m.1, dy1),
+    );
+    // Around the root: d·R(d), d = x - x0 exactly (Sterbenz, then f64).
+    let dh = l.sub(x, l.splat(TANH_ROOT_HI));
+    let near = l.le(l.abs(dh), l.splat(TANH_BAND));
+    if !l.any(near) {
+        return dx;
+    }
+    let (d0, d1) = l.widen(dh);
+    let (d0, d1) = (
+        l.sub_d(d0, l.splat_d(TANH_ROOT_LO)),
+        l.sub_d(d1, l.splat_d(TANH_ROOT_LO)),
+    );
+    let at_root = l.narrow(
+        l.mul_d(dy0, l.mul_d(d0, horner_d(l, d0, &TANH_R))),
+        l.mul_d(dy1, l.mul_d(d1, horner_d(l, d1, &TANH_R))),
+    );
+    l.select(near, at_root, dx)
 }
 
 /// For the tanh form's derivative: `v = e^(-2|u|)` exactly scaled and `m`

@@ -302,6 +302,18 @@ def gelu_tail(i, t):
     return s if i == 0 else t * s
 
 
+def gelu_grad_tail(i, t):
+    """G(t) = Phi(-t)*e^(t^2/2) - t/sqrt(2 pi), so gelu'(-t) = e^(-t^2/2) G(t)
+    and gelu'(t) = 1 - e^(-t^2/2) G(t); on the second interval, which holds
+    G's root t0 = -x0, G(t)/(t - t0) (the kernel multiplies by t - t0)."""
+    g = mp.ncdf(-t) * mp.exp(t * t / 2) - t / mp.sqrt(2 * mp.pi)
+    if i != 1:
+        return g
+    t0 = -ROOTS["gelu"]
+    d = t - t0
+    return g / d if abs(d) > mp.mpf("1e-15") else mp.diff(lambda u: mp.ncdf(-u) * mp.exp(u * u / 2) - u / mp.sqrt(2 * mp.pi), t0)
+
+
 PIECEWISE_FITS = {
     "gelu_tail": (
         gelu_tail,
@@ -310,6 +322,14 @@ PIECEWISE_FITS = {
         8,
         "T(t) = t Phi(-t) e^(t^2/2) on [0, 14.5] in 7 pieces (S = T/t on [0, 0.5]), "
         "degree 8 in s = t - c",
+    ),
+    "gelu_grad_tail": (
+        gelu_grad_tail,
+        [0, 0.5, 1.5, 2.5, 4.5, 6.5, 10.5, 14.5, 19.75],
+        [0, 1, 2, 3.5, 5.5, 8.5, 12.5, 17],
+        8,
+        "G(t) = Phi(-t) e^(t^2/2) - t/sqrt(2 pi) on [0, 19.75] in 8 pieces (G/(t - t0) on [0.5, 1.5], "
+        "t0 = 0.7518 its root), degree 8 in s = t - c",
     ),
 }
 

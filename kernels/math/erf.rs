@@ -1,13 +1,14 @@
 //! The normal distribution, `erf` and `erfc` on lanes, with relative
 //! accuracy in the tails (where `1 - erf` would cancel).
 //!
-//! Two forms of the tail. For f32 results (gelu's forward),
-//! [`normal_tail_times_t`] gives `T(t) = t·S(t)` from a piecewise
-//! polynomial in f32, a permute per coefficient choosing each lane's piece
+//! Two forms of the tail. For f32 results (gelu's forward and backward),
+//! [`normal_tail_times_t`] gives `T(t) = t·S(t)` and
+//! [`normal_tail_minus_t_density`] `G(t) = S(t) - t/√(2π)` from piecewise
+//! polynomials in f32, a permute per coefficient choosing each lane's piece
 //! (one rational `S` by Horner's rule in f32 was off by up to 5.4·2^-24 in
 //! an emulation: too much of a 4-ULP budget).
 //!
-//! For f64 work (gelu's backward, [`erf`], [`erfc`]), the tail is
+//! For f64 work ([`erf`], [`erfc`]), the tail is
 //! `Φ(-t) = e^(-t²/2)·S(t)` with `S` a rational minimax fit
 //! (`P4/Q5` on [0, 14], relative error 5.8e-9 = 0.1·2^-24, positive
 //! coefficients, `S(0) = 1/2` exactly) evaluated on the f64 lanes, where its many roundings do
@@ -16,9 +17,8 @@
 //! (a relative error `δ` in `t` would cost `t²·δ` in `e^(-t²/2)`). Results
 //! are formed in f64 and rounded once, so denormal results are right too.
 //!
-//! Accuracy (measured through the `gelu` kernel, and for [`erf`] and
-//! [`erfc`] over every f32 input of their own range): within 1 ULP of the
-//! correctly rounded result. NaN propagates; `erfc(-inf) = 2`,
+//! Accuracy of [`erf`] and [`erfc`] (measured over every f32 input of their
+//! own range): within 1 ULP of the correctly rounded result. NaN propagates; `erfc(-inf) = 2`,
 //! `erfc(+inf) = 0`.
 
 use super::dd::{pass_nan, two_prod};
@@ -101,22 +101,63 @@ pub fn normal_tail_times_t<L: Lanes>(l: L, t: L::F) -> L::F {
     l.mul(p, l.select(l.lt(shifted, l.splat(2.0)), t, l.splat(1.0)))
 }
 
+/// `G(t) = Φ(-t)·e^(t²/2) - t/√(2π)` on [0, 19.75] in eight pieces, each a
+/// degree-8 polynomial in `s = t - c` (`tools/polyfit.py gelu_grad_tail`),
+/// laid out as [`TAIL`]: `gelu'(-t) = e^(-t²/2)·G(t)`. The second piece,
+/// [0.5, 1.5], holds `G(t)/(t - t0)` instead, `t0 = 0.7518` G's root (the
+/// minimum of gelu), so the product keeps relative accuracy through it.
+/// Entry 7 is [14.5, 19.75].
+#[rustfmt::skip]
+const GRAD: [[f32; 8]; 9] = [
+    [0.5, -0.55342185, -0.62978256, -1.2899529, -2.1238399, -3.3446994, -4.9550633, -6.758632],
+    [-0.7978846, 0.0689564, -0.46168056, -0.42567652, -0.41099975, -0.4042492, -0.40144798, -0.40030864],
+    [0.25000104, -0.02759155, 0.021312471, 0.0063889883, 0.0020135327, 0.0006009537, 0.00019497561, 8.058841e-05],
+    [-0.13299714, 0.010108395, -0.006704251, -0.001458955, -0.000328031, -6.716067e-05, -1.5446358e-05, -4.5590273e-06],
+    [0.06262228, -0.0035001622, 0.0019807527, 0.00031408557, 5.1255705e-05, 7.050825e-06, 3.340966e-06, -4.4122814e-07],
+    [-0.027080487, 0.0011017825, -0.00055011787, -6.838185e-05, -8.238199e-06, -8.2171573e-07, -1.7996445e-08, -4.0447173e-08],
+    [0.011437517, 5.7494584e-05, 0.00011754913, 2.2710792e-05, 2.7426438e-06, 2.2896924e-07, -8.181218e-07, 1.5707589e-07],
+    [-0.0047853533, 8.230174e-05, -3.9257586e-05, -2.3431785e-06, -1.18336004e-07, -7.570304e-09, -1.5184042e-08, 2.6374918e-09],
+    [0.0013863033, -0.000789056, 6.237957e-05, -3.515145e-06, -6.837299e-07, -1.5664215e-08, 9.9220884e-08, -1.0781878e-08],
+];
+/// The centers of [`GRAD`]'s pieces: [`TAIL_CENTER`]'s, then 17 for
+/// [14.5, 19.75] (`t - 17` exact there too).
+const GRAD_CENTER: [f32; 8] = [0.0, 1.0, 2.0, 3.5, 5.5, 8.5, 12.5, 17.0];
+/// G's root `t0 = GRAD_ROOT_HI + GRAD_ROOT_LO` (`-x0` of the root of gelu'
+/// near x = -0.75): `t - GRAD_ROOT_HI` is exact on [0.5, 1.5] (Sterbenz).
+const GRAD_ROOT_HI: f32 = 0.751_791_54;
+const GRAD_ROOT_LO: f32 = -1.211_445e-8;
+
+/// `G(t) = Φ(-t)·e^(t²/2) - t/√(2π)`, so that `gelu'(-t) = e^(-t²/2)·G(t)`
+/// and `gelu'(t) = 1 - e^(-t²/2)·G(t)`, for `t` in [0, 19.75] (callers
+/// clamp: beyond it `e^(-t²/2)·G` is below 2^-280, too small for any f32
+/// gradient to lift to 2^-150). Relative error about 1.8·2^-24 (the fit,
+/// Horner's last step and the final rounding), also about its root: there
+/// the second piece's `G/(t - t0)` is multiplied by the difference, formed
+/// exactly. Pieces as [`normal_tail_times_t`]'s, the
+/// binades of `t + 1.5` halved, plus [16, 24) for the last.
+#[inline(always)]
+pub fn normal_tail_minus_t_density<L: Lanes>(l: L, t: L::F) -> L::F {
+    let shifted = l.add(t, l.splat(1.5));
+    let piece = l.sub_i(l.shr_u::<22>(l.to_bits(shifted)), l.splat_i(255));
+    let s = l.sub(t, l.lookup8(&GRAD_CENTER, piece));
+    let mut p = l.lookup8(&GRAD[8], piece);
+    for c in GRAD[..8].iter().rev() {
+        p = l.mul_add(p, s, l.lookup8(c, piece));
+    }
+    // The second piece ([2, 3) for the same rounded t + 1.5) holds G/(t - t0):
+    // p·(t - t0) = p·(t - GRAD_ROOT_HI) - p·GRAD_ROOT_LO, rounded once.
+    let second = l.and_mask(l.ge(shifted, l.splat(2.0)), l.lt(shifted, l.splat(3.0)));
+    let d = l.select(second, l.sub(t, l.splat(GRAD_ROOT_HI)), l.splat(1.0));
+    let d_lo = l.select(second, l.splat(-GRAD_ROOT_LO), l.splat(0.0));
+    l.mul_add(p, d, l.mul(p, d_lo))
+}
+
 /// `S(t) = Φ(-t)·e^(t²/2)` for `t` in [0, 30] (the fit covers [0, 14],
 /// where every caller's result is still above 2^-150; it stays smooth and
 /// positive beyond). `S(0) = 1/2`, `S(t) ≈ 1/(t·√(2π))` for large `t`.
 #[inline(always)]
 pub fn normal_tail_ratio<L: Lanes>(l: L, t: L::D) -> L::D {
     l.div_d(horner_d(l, t, &TAIL_P), horner_d(l, t, &TAIL_Q))
-}
-
-/// `e^(-x²/2)` as f64 halves (relative error 2^-25.5), with `x²` split
-/// exactly. Beyond `|x| = 15.49` (where it falls below e^-120) it is
-/// e^-120; infinities and huge `x` included.
-#[inline(always)]
-pub fn half_gauss_wide<L: Lanes>(l: L, x: L::F) -> Wide<L> {
-    let (sh, sl) = two_prod(l, x, x);
-    let half = l.splat(-0.5);
-    gauss_wide(l, l.mul(sh, half), l.mul(sl, half))
 }
 
 /// `e^(ah + al)` as f64 halves for a (negative) pair argument.

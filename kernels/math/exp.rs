@@ -53,10 +53,10 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
 const PARTS_MIN: f32 = -170.0;
 const PARTS_MAX: f32 = 176.0;
 
-/// Clamps `x` to [`PARTS_MIN`, `PARTS_MAX`], keeping NaN (the second operand).
+/// Clamps `x` to [`min`, `PARTS_MAX`], keeping NaN (the second operand).
 #[inline(always)]
-fn clamp<L: Lanes>(l: L, x: L::F) -> L::F {
-    l.min(l.splat(PARTS_MAX), l.max(l.splat(PARTS_MIN), x))
+fn clamp<L: Lanes>(l: L, min: f32, x: L::F) -> L::F {
+    l.min(l.splat(PARTS_MAX), l.max(l.splat(min), x))
 }
 
 /// `(p, n)` with `e^x = p·2^n`, `p` in [0.7, 1.42] and integral `n` in
@@ -66,7 +66,7 @@ fn clamp<L: Lanes>(l: L, x: L::F) -> L::F {
 /// nearer end.
 #[inline(always)]
 pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
-    let (n, r) = reduce(l, clamp(l, x));
+    let (n, r) = reduce(l, clamp(l, PARTS_MIN, x));
     (l.add(expm1_reduced(l, r), l.splat(1.0)), n)
 }
 
@@ -75,7 +75,13 @@ pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
 /// callers that need e^x to better than its own rounding.
 #[inline(always)]
 pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
-    let (n, r) = reduce(l, clamp(l, x));
+    parts2_down_to(l, PARTS_MIN, x)
+}
+
+/// [`exp_parts2`] with the clamp's lower end at `min`.
+#[inline(always)]
+fn parts2_down_to<L: Lanes>(l: L, min: f32, x: L::F) -> (L::F, L::F, L::F) {
+    let (n, r) = reduce(l, clamp(l, min, x));
     let m = expm1_reduced(l, r);
     let one = l.splat(1.0);
     // Fast2Sum: |m| < 1, so hi + lo is exactly 1 + m.
@@ -89,9 +95,28 @@ pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
 /// `e^dx = 1 + dx`.
 #[inline(always)]
 pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
-    let (hi, lo, n) = exp_parts2(l, x);
+    parts2_of_sum_down_to(l, PARTS_MIN, x, dx)
+}
+
+/// The most negative argument [`exp_parts2_of_sum_deep`] reduces exactly.
+const DEEP_MIN: f32 = -196.0;
+
+/// [`exp_parts2_of_sum`] for arguments down to -196: `n`
+/// reaches -283, below [`super::poly::scale_by_pow2`]'s range, for callers
+/// that add a shift to `n` first (a gradient scaled by
+/// [`super::gradient::tame`]) and clamp what remains at -246, where any
+/// product they scale is far below 2^-150.
+#[inline(always)]
+pub fn exp_parts2_of_sum_deep<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
+    parts2_of_sum_down_to(l, DEEP_MIN, x, dx)
+}
+
+/// [`exp_parts2_of_sum`] with the clamp's lower end at `min`.
+#[inline(always)]
+fn parts2_of_sum_down_to<L: Lanes>(l: L, min: f32, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
+    let (hi, lo, n) = parts2_down_to(l, min, x);
     // Outside the clamp range the parts do not depend on x (nor on dx).
-    let inside = l.and_mask(l.ge(x, l.splat(PARTS_MIN)), l.le(x, l.splat(PARTS_MAX)));
+    let inside = l.and_mask(l.ge(x, l.splat(min)), l.le(x, l.splat(PARTS_MAX)));
     let dx = l.select(inside, dx, l.splat(0.0));
     (hi, l.mul_add(hi, dx, lo), n)
 }
