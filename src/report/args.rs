@@ -210,7 +210,7 @@ pub const SLOW_BACKENDS_MAX_LEN: usize = 1 << 20;
 pub const USAGE: &str = "\
 usage: simd-activations [options]
        simd-activations accuracy [--ops SPECS] [--backends B,...] [--exhaustive] [--per-binade N] [--markdown]
-       simd-activations sweep [--ops SPECS] [--sizes N,...] [--chunks N,...] [--threads T] [--backend B]
+       simd-activations sweep [--ops SPECS] [--sizes N,...] [--chunks N,...] [--threads T] [--backend B] [--idle US]
 
 Times every activation's forward and backward passes on every backend this
 CPU has, next to a plain memory copy of the same bytes.
@@ -251,6 +251,10 @@ backend; a stratified sample by default (seconds), every f32 bit pattern with
 sweep: times each op's forward serially and on the parallel path with every
 split allowed, for each chunk length, on a pool of --threads (default: all
 cores); defaults relu,sigmoid,gelu, sizes 16K..16M, chunks 16K,64K,256K.
+Each cell is the best of back-to-back calls inside that pool; with --idle US
+the median of single calls from outside it (on the global pool, as a
+training loop calls), each after US microseconds without work, so the
+workers' wake-up counts.
 ";
 
 /// The command line's flags one at a time, each taking its value on demand.
@@ -547,6 +551,7 @@ pub fn sweep_options(
         chunks: sizes("16K,64K,256K")?,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         backend: *default_backends.last().ok_or("no backend to sweep")?,
+        idle: None,
     };
     let mut flags = Flags(args.iter());
     while let Some(flag) = flags.next() {
@@ -570,6 +575,13 @@ pub fn sweep_options(
             "--backend" => {
                 let b = parse_backends(&flags.value("--backend")?)?;
                 opts.backend = *b.last().ok_or("--backend needs a backend")?;
+            }
+            "--idle" => {
+                let v = flags.value("--idle")?;
+                let us: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--idle: {v:?} is not a count of microseconds"))?;
+                opts.idle = Some(std::time::Duration::from_micros(us));
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown sweep option {other:?}\n\n{USAGE}")),
