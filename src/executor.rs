@@ -10,7 +10,8 @@ use crate::{Activation, ActivationFn, Backend, Error};
 
 /// Buffers shorter than this many elements stay on the calling thread by
 /// default (1 Mi elements: 4 MiB per buffer). Below it the cost of waking
-/// the pool is not repaid on the machines we measured (see README).
+/// the pool is not repaid on the machines we measured (see README
+/// "Parallel threshold and chunk length").
 pub const DEFAULT_MIN_PARALLEL_LEN: usize = 1 << 20;
 
 /// Default elements per parallel chunk (64 Ki elements: 256 KiB per
@@ -21,26 +22,25 @@ pub const DEFAULT_CHUNK_LEN: usize = 1 << 16;
 /// cache line), so no cache line is written by two threads.
 pub const CHUNK_ALIGN: usize = 16;
 
-/// The default threshold for transcendental activations (64 Ki elements,
-/// a 16th of [`DEFAULT_MIN_PARALLEL_LEN`]): they cost 10-25 times a copy
-/// per element, so such a call already holds about as much work as a 1 Mi
-/// one of relu (measured: `cargo run --release -- sweep`, README "Parallel
-/// threshold and chunk length").
-const TRANSCENDENTAL_MIN_PARALLEL_LEN: usize = 1 << 16;
-
 /// The default chunk for transcendental activations (16 Ki elements, a
-/// quarter of [`DEFAULT_CHUNK_LEN`]: a chunk of sigmoid still takes about
-/// 25 µs).
+/// quarter of [`DEFAULT_CHUNK_LEN`], about 8 µs of sigmoid on one core):
+/// small enough that a worker that wakes late still takes a share. They
+/// split from [`DEFAULT_MIN_PARALLEL_LEN`] like the rest: from 256 Ki up a
+/// split pays while the pool's workers are awake (1.3-1.9x on 2 threads),
+/// but a call after the pool has gone idle first waits for a worker to
+/// wake, which on a 2-vCPU VM made splits below 1 Mi up to 1.5x slower
+/// than the serial call (`cargo run --release -- sweep --idle 1000`,
+/// README "Parallel threshold and chunk length").
 const TRANSCENDENTAL_CHUNK_LEN: usize = 1 << 14;
 
 /// How calls run: on which backend, and whether buffers of at least
 /// [`Executor::min_parallel_len`] elements are split across the current
 /// rayon pool (the caller's `ThreadPool::install` is respected).
 ///
-/// By default, transcendental activations (sigmoid, gelu, ...) split from
-/// a 16 times shorter length, in 4 times shorter chunks, since each element
-/// costs 10-25 times more; setting either length applies it to every
-/// activation as given.
+/// The calling thread takes part in a split (see README "Threads"). By
+/// default, transcendental activations (sigmoid, gelu, ...) split in 4
+/// times shorter chunks, since each element costs 5-25 times more;
+/// setting either length applies both as given to every activation.
 ///
 /// Results never depend on these choices: every backend computes the same
 /// operations, and chunking changes no bit.
@@ -61,7 +61,7 @@ pub struct Executor {
     min_parallel_len: usize,
     chunk_len: usize,
     /// Whether the caller set either length; until then transcendental
-    /// activations take their own, shorter ones.
+    /// activations take their own, shorter chunk.
     lengths_set: bool,
     stores: Stores,
     streaming_min_len: usize,
@@ -147,15 +147,14 @@ impl Executor {
 
     /// Sets the length from which buffers are split (0 splits everything
     /// longer than one chunk), for every activation (the shorter default
-    /// for transcendental ones no longer applies).
+    /// chunk for transcendental ones no longer applies).
     pub fn with_min_parallel_len(mut self, len: usize) -> Executor {
         self.min_parallel_len = len;
         self.lengths_set = true;
         self
     }
 
-    /// The length from which buffers are split (by default, transcendental
-    /// activations split from a 16th of it; see [`Executor`]).
+    /// The length from which buffers are split.
     pub fn min_parallel_len(&self) -> usize {
         self.min_parallel_len
     }
@@ -222,13 +221,12 @@ impl Executor {
         self.token
     }
 
-    /// This executor with the lengths for an elementwise kernel of
-    /// `family`: shorter for transcendental ones, unless the caller set
-    /// them.
+    /// This executor with the chunk length for an elementwise kernel of
+    /// `family`: shorter for transcendental ones, unless the caller set a
+    /// length.
     pub(crate) fn for_family(&self, family: Family) -> Executor {
         let mut e = *self;
         if !e.lengths_set && family == Family::Transcendental {
-            e.min_parallel_len = TRANSCENDENTAL_MIN_PARALLEL_LEN;
             e.chunk_len = TRANSCENDENTAL_CHUNK_LEN;
         }
         e
@@ -466,20 +464,12 @@ impl Executor {
 }
 
 /// Runs `pass` as chunks of `chunk_len` elements (the last may be shorter)
-/// on the current rayon pool. Chunk boundaries are fixed multiples of
-/// `chunk_len`, whatever the number of threads.
+/// on the calling thread and the current rayon pool
+/// ([`crate::par::for_each_piece`]). Chunk boundaries are fixed multiples
+/// of `chunk_len`, whatever the number of threads.
 ///
-/// `run` is a trait object so that rayon's join machinery is compiled once,
-/// not once per kernel (one indirect call per chunk costs nothing).
+/// `run` is a trait object so that the splitting machinery is compiled
+/// once, not once per kernel (one indirect call per chunk costs nothing).
 fn split(pass: Pass<'_>, chunk_len: usize, run: &(dyn Fn(Pass<'_>) + Sync)) {
-    let len = pass.len();
-    if len <= chunk_len {
-        return run(pass);
-    }
-    let mid = len.div_ceil(chunk_len) / 2 * chunk_len;
-    let (left, right) = pass.split_at(mid);
-    crate::par::join(
-        || split(left, chunk_len, run),
-        || split(right, chunk_len, run),
-    );
+    crate::par::for_each_piece(pass, chunk_len, run);
 }

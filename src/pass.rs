@@ -154,3 +154,13 @@ impl<'a> Pass<'a> {
         }
     }
 }
+
+impl crate::par::Divisible for Pass<'_> {
+    fn len(&self) -> usize {
+        Pass::len(self)
+    }
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        Pass::split_at(self, mid)
+    }
+}

@@ -223,14 +223,54 @@ fn parallel_equals_serial_in_pools_of_two_and_three() {
     }
 }
 
-/// Transcendental activations split from 64 Ki elements in 16 Ki chunks by
-/// default (the others from 1 Mi): at 2·64 Ki + 13 elements in a pool of
-/// two, the default executor splits them and not relu; on every backend,
-/// every bit agrees with the serial call, plain, in place, with a bias, and
-/// for relu too.
+/// The split from a caller outside every pool (the global one then runs
+/// the helpers, the caller takes chunks itself) and from calls nested in a
+/// parallel loop of a pool of two (each call's helpers queue behind the
+/// loop's own work; the callers wait by working, so nothing deadlocks):
+/// the bits of the serial call either way.
 #[test]
-fn the_default_split_of_transcendental_functions_changes_no_bit() {
-    let n = 2 * (1 << 16) + 13;
+fn split_from_outside_the_pool_and_nested_in_one() {
+    use rayon::prelude::*;
+    let n = (1 << 16) + 13;
+    let mut rng = Rng::new(11);
+    let x: Vec<f32> = (0..n).map(|_| rng.range(-8.0, 8.0) as f32).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    for backend in Backend::supported() {
+        let serial = Executor::with_backend(backend).unwrap().serial();
+        let parallel = serial
+            .parallel()
+            .with_min_parallel_len(0)
+            .with_chunk_len(1024)
+            .unwrap();
+        for spec in ["relu", "sigmoid", "gelu"] {
+            let act: Activation = spec.parse().unwrap();
+            let mut want = vec![0.0; n];
+            serial.forward(&act, &x, &mut want).unwrap();
+            let mut got = vec![0.0; n];
+            parallel.forward(&act, &x, &mut got).unwrap();
+            assert!(bits(&got) == bits(&want), "{act} on {backend}, outside");
+            let mut outs = vec![vec![0.0; n]; 6];
+            pool.install(|| {
+                outs.par_iter_mut()
+                    .for_each(|y| parallel.forward(&act, &x, y).unwrap())
+            });
+            for y in &outs {
+                assert!(bits(y) == bits(&want), "{act} on {backend}, nested");
+            }
+        }
+    }
+}
+
+/// The default executor splits from 1 Mi elements, transcendental
+/// activations in 16 Ki chunks and the others in 64 Ki: at 2·1 Mi + 13
+/// elements in a pool of two, on every backend, every bit agrees with the
+/// serial call, plain, in place and with a bias.
+#[test]
+fn the_default_split_changes_no_bit() {
+    let n = 2 * (1 << 20) + 13;
     let mut rng = Rng::new(9);
     let x: Vec<f32> = (0..n).map(|_| rng.range(-12.0, 12.0) as f32).collect();
     let dy = gradients(n, 10);
@@ -238,7 +278,7 @@ fn the_default_split_of_transcendental_functions_changes_no_bit() {
         .num_threads(2)
         .build()
         .unwrap();
-    // 15 features: 2·64 Ki + 13 = 15 · 8739.
+    // 15 features: 2·1 Mi + 13 = 15 · 139811.
     let bias: Vec<f32> = (0..15).map(|i| i as f32 / 10.0 - 0.7).collect();
     for backend in Backend::supported() {
         let default = Executor::with_backend(backend).unwrap();
