@@ -3,35 +3,35 @@
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
 use super::math::exp::{exp_parts2_of_sum, exp_parts2_of_sum_deep};
-use super::math::exp_dd::exp_parts_dd;
 use super::math::gradient::tame;
 use super::math::logistic::times_from_exp_parts;
-use super::math::poly::{scale_by_pow2, Pow2};
-use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
+use super::math::poly::{horner, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
-/// 2·√(2/π) and 2·√(2/π)·0.044715 (the tanh form's `2u = x·(K2 + KA2·x²)`),
-/// in f64 and as f32 pairs.
-const K2: f64 = 1.595_769_121_605_730_7;
-const KA2: f64 = 0.071_354_816_272_600_25;
+/// 2·√(2/π), 2·√(2/π)·0.044715 and three times that, as f32 pairs: the
+/// tanh form's `2u = x·(K2 + KA2·x²)` and `2u' = K2 + KA3·x²`.
 const K2_HI: f32 = 1.595_769_2;
 const K2_LO: f32 = -4.534_068e-8;
 const KA2_HI: f32 = 0.071_354_814;
 const KA2_LO: f32 = 2.398_832_5e-9;
+const KA3_HI: f32 = 0.214_064_45;
+const KA3_LO: f32 = -2.540_834_2e-10;
 
 /// The root of the tanh form's derivative near -0.75 as `TANH_ROOT_HI +
-/// TANH_ROOT_LO`, and `R(d)` with `gelu'(x0 + d) = d·R(d)` on `|d| <= 1/16`;
-/// relative error 2e-11 (`tools/polyfit.py gelu_tanh_root`).
+/// TANH_ROOT_LO`, and `R(d)` with `gelu'(x0 + d) = d·R(d)` on `|d| <= 1/8`;
+/// relative error 0.48·2^-24 with these f32 coefficients
+/// (`tools/polyfit.py gelu_tanh_root_f32`).
 const TANH_ROOT_HI: f32 = -0.752_461_43;
-const TANH_ROOT_LO: f64 = 1.133_962_827_276_204_6e-8;
-const TANH_BAND: f32 = 0.0625;
-const TANH_R: [f64; 6] = [
-    0.430_400_091_034_627_5,
-    0.387_518_446_064_681_56,
-    -0.015_782_898_591_295_41,
-    -0.113_944_394_097_489_4,
-    -0.016_588_536_366_660_23,
-    0.019_654_152_233_498_57,
+const TANH_ROOT_LO: f32 = 1.133_962_8e-8;
+const TANH_BAND: f32 = 0.125;
+const TANH_R: [f32; 7] = [
+    0.430_400_1,
+    0.387_518_47,
+    -0.015_796_239,
+    -0.113_955_095,
+    -0.014_440_699,
+    0.020_461_54,
+    -0.083_661_444,
 ];
 
 /// Gaussian error linear unit (Hendrycks and Gimpel 2016), PyTorch's
@@ -52,8 +52,8 @@ const TANH_R: [f64; 6] = [
 /// s = 1` below).
 /// The tanh form's forward stays in f32 too: σ(2u) as sigmoid computes it,
 /// the product with `x` taken before the power of two of `v` (within 1.5
-/// ULP). Its backward evaluates in f64 and rounds once; it crosses zero
-/// near x = -0.75, where `d·R(d)` about the root takes over.
+/// ULP). So does its backward; it crosses zero near x = -0.75, where
+/// `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Gelu {
@@ -145,47 +145,68 @@ fn exact_backward<L: Lanes>(l: L, x: L::F, dy: L::F) -> L::F {
     l.select(l.lt(x, l.splat(0.0)), below, above)
 }
 
-/// The tanh form's backward, in f64: `dy·f·((1 + v) + x·2u'·s)/(1 + v)²`
-/// ([`tanh_backward_d`]), and `dy·d·R(d)` about the derivative's root.
+/// The tanh form's backward in f32, from `v = e^(-2|u|) = (vh + vl)·2^n`
+/// and `x·2u'` as a pair: `((1 + v) + x·2u'·v)/(1 + v)²` for `x >= 0`
+/// (nothing cancels) and `v·((1 + v) + x·2u')/(1 + v)²` below, with the
+/// bracket summed from exact pairs (it cancels toward the root near
+/// x = -0.75) and `v`'s power of two applied after the product with `dy`
+/// (a huge `dy` runs scaled, [`tame`]); within 1/8 of the root,
+/// `d·R(d)`. Both sides share one quotient, corrected by its remainder.
+/// Beyond |x| = 14 the results are those of ±14, `dy` or 0: below
+/// x = -13.8, `2|u|` passes 210 (taken as 210 by the exponential) and
+/// `|dy·e^-210·B| < f32::MAX·2^-303·610` is far below 2^-150.
 #[inline(always)]
 fn tanh_backward<L: Lanes>(l: L, x: L::F, dy: L::F) -> L::F {
-    let (dy0, dy1) = l.widen(dy);
-    let (v, m) = tanh_parts(l, x);
-    let (x0, x1) = l.widen(l.min(l.splat(20.0), l.max(l.splat(-20.0), x)));
-    let dx = l.narrow(
-        tanh_backward_d(l, x0, v.0, m.0, dy0),
-        tanh_backward_d(l, x1, v.1, m.1, dy1),
+    let one = l.splat(1.0);
+    let x = l.min(l.splat(14.0), l.max(l.splat(-14.0), x));
+    let negative = l.lt(x, l.splat(0.0));
+    let (wh, wl) = doubled_u(l, x);
+    let (vh, vl, n) = exp_parts2_of_sum_deep(l, l.neg(wh), l.neg(wl));
+    let (xwh, xwl) = times_quadratic(l, x, (K2_HI, K2_LO), (KA3_HI, KA3_LO));
+    // 1 + v = dh + dl, v scaled (where n < -246, v·2^n is 0 either way).
+    let floor = l.splat(-246.0);
+    let vs = scale_by_pow2(l, vh, l.max(n, floor));
+    let dh = l.add(one, vs);
+    let dl = l.add(
+        l.add(l.sub(one, dh), vs),
+        scale_by_pow2(l, vl, l.max(n, floor)),
     );
-    // Around the root: d·R(d), d = x - x0 exactly (Sterbenz, then f64).
+    // (1 + v)² = d2h + d2l.
+    let d2h = l.mul(dh, dh);
+    let d2l = l.mul_add(l.add(dh, dh), dl, l.mul_add(dh, dh, l.neg(d2h)));
+    // The numerator over (1 + v)² as nh + nl. x >= 0: (1 + v) + x·2u'·v,
+    // a sum of positive terms, rounded once. x < 0: B·v with the bracket
+    // B = (1 + v) + x·2u' summed from exact pairs (it cancels toward the
+    // root) and v unscaled, its power of two applied last.
+    let (bh, be) = two_sum(l, dh, xwh);
+    let bl = l.add(be, l.add(dl, xwl));
+    let bvh = l.mul(bh, vh);
+    let bvl = l.add(
+        l.mul_add(bh, vh, l.neg(bvh)),
+        l.mul_add(bh, vl, l.mul(bl, vh)),
+    );
+    let nh = l.select(negative, bvh, l.add(dh, l.mul_add(xwh, vs, dl)));
+    let nl = l.select(negative, bvl, l.splat(0.0));
+    // The quotient corrected by its remainder: about an ULP in all.
+    let q = l.div(nh, d2h);
+    let rem = l.add(l.mul_add(l.neg(q), d2h, nh), l.mul_add(l.neg(q), d2l, nl));
+    let q = l.add(q, l.div(rem, d2h));
+    // A huge dy runs scaled. Where n (plus the shift) is below -246 the
+    // product is far below 2^-150 (|q| < 1000, a tamed |dy| <= 2^64):
+    // clamping keeps it zero.
+    let (tamed, shift) = tame(l, dy);
+    let n = l.select(negative, l.add(n, shift), shift);
+    let dx = scale_by_pow2(l, l.mul(tamed, q), l.max(n, floor));
+    // Around the root: d·R(d) with d = (x - TANH_ROOT_HI) - TANH_ROOT_LO,
+    // the first difference exact (Sterbenz), rounded once.
     let dh = l.sub(x, l.splat(TANH_ROOT_HI));
     let near = l.le(l.abs(dh), l.splat(TANH_BAND));
     if !l.any(near) {
         return dx;
     }
-    let (d0, d1) = l.widen(dh);
-    let (d0, d1) = (
-        l.sub_d(d0, l.splat_d(TANH_ROOT_LO)),
-        l.sub_d(d1, l.splat_d(TANH_ROOT_LO)),
-    );
-    let at_root = l.narrow(
-        l.mul_d(dy0, l.mul_d(d0, horner_d(l, d0, &TANH_R))),
-        l.mul_d(dy1, l.mul_d(d1, horner_d(l, d1, &TANH_R))),
-    );
-    l.select(near, at_root, dx)
-}
-
-/// For the tanh form's derivative: `v = e^(-2|u|)` exactly scaled and `m`
-/// (1 where `x < 0`), as f64 halves. `2|u| = |x|·(K2 + KA2·x²)` is formed
-/// as an f32 pair (a rounded `2u` would cost `2|u|·2^-24` relative in
-/// `v`); `v` to 2^-28, as the derivative cancels near its root.
-#[inline(always)]
-fn tanh_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
-    let (wh, wl) = doubled_u(l, x);
-    let (vh, vl, n) = exp_parts_dd(l, l.neg(wh), l.neg(wl));
-    let (v0, v1) = widen_sum(l, vh, vl);
-    let (s0, s1) = pow2_wide(l, n);
-    let m = l.widen(l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0)));
-    ((l.mul_d(v0, s0), l.mul_d(v1, s1)), m)
+    let r = horner(l, l.sub(dh, l.splat(TANH_ROOT_LO)), &TANH_R);
+    let at_root = l.mul_add(r, dh, l.mul(r, l.splat(-TANH_ROOT_LO)));
+    l.select(near, l.mul(dy, at_root), dx)
 }
 
 /// `2|u| = |x|·(K2 + KA2·x²)` as an f32 pair `(wh, wl)`, to about 2^-44
@@ -194,13 +215,20 @@ fn tanh_parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
 #[inline(always)]
 fn doubled_u<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
     let ax = l.min(l.splat(20.0), l.abs(x));
-    let (x2h, x2l) = two_prod(l, ax, ax);
-    let (ph, pl) = two_prod(l, l.splat(KA2_HI), x2h);
-    let pl = l.mul_add(l.splat(KA2_HI), x2l, l.mul_add(l.splat(KA2_LO), x2h, pl));
-    let (ih, il) = two_sum(l, l.splat(K2_HI), ph);
-    let il = l.add(il, l.add(pl, l.splat(K2_LO)));
-    let (wh, wl) = two_prod(l, ax, ih);
-    (wh, l.mul_add(ax, il, wl))
+    times_quadratic(l, ax, (K2_HI, K2_LO), (KA2_HI, KA2_LO))
+}
+
+/// `x·(a + b·x²)` for constants given as f32 pairs, as an f32 pair, to
+/// about 2^-44 relative (no cancellation: `a` and `b` are positive).
+#[inline(always)]
+fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L::F, L::F) {
+    let (x2h, x2l) = two_prod(l, x, x);
+    let (ph, pl) = two_prod(l, l.splat(b.0), x2h);
+    let pl = l.mul_add(l.splat(b.0), x2l, l.mul_add(l.splat(b.1), x2h, pl));
+    let (ih, il) = two_sum(l, l.splat(a.0), ph);
+    let il = l.add(il, l.add(pl, l.splat(a.1)));
+    let (wh, wl) = two_prod(l, x, ih);
+    (wh, l.mul_add(x, il, wl))
 }
 
 /// The exact form's forward in f32: with `t = |x|` and `q = t·Φ(-t) =
@@ -232,17 +260,4 @@ fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(wh), l.neg(wl));
     let f = l.max(l.splat(-20.0), x);
     times_from_exp_parts(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
-}
-
-/// `dy·f·((1 + v) + x·2u'·s)/(1 + v)²` on one half (`s = v` for `x >= 0`,
-/// 1 below; `2u' = K2 + 3·KA2·x²`).
-#[inline(always)]
-fn tanh_backward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D, dy: L::D) -> L::D {
-    let one = l.splat_d(1.0);
-    let f = l.add_d(l.mul_d(m, v), l.sub_d(one, m));
-    let s = l.add_d(l.mul_d(l.sub_d(one, m), v), m);
-    let du2 = l.add_d(l.splat_d(K2), l.mul_d(l.splat_d(3.0 * KA2), l.mul_d(x, x)));
-    let opv = l.add_d(one, v);
-    let b = l.add_d(opv, l.mul_d(l.mul_d(x, du2), s));
-    l.mul_d(dy, l.div_d(l.mul_d(f, b), l.mul_d(opv, opv)))
 }

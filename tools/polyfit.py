@@ -241,6 +241,14 @@ WIDE_FITS = {
 }
 
 
+# The same about the tanh form's root in f32 (the kernel computes in f32 lanes),
+# on a band twice as wide: outside it the derivative's cancellation is mild.
+FITS["gelu_tanh_root_f32"] = (
+    around_root(gelu_tanh_prime, ROOTS["gelu_tanh"]), -mp.mpf("0.125"), mp.mpf("0.125"), 0, 1, 7, True,
+    "R(d) with gelu_tanh'(x0 + d) = d R(d), x0 the root near -0.75, |d| <= 1/8 (f32)",
+)
+
+
 def ratfit(f, lo, hi, nd, dd, p0=None, points=300, iterations=40):
     """Rational P(t)/Q(t) (degrees nd, dd, Q(0) = 1, and P(0) = p0 if given)
     minimizing the max relative error: Loeb's linearization (weights 1/Q of the

@@ -99,10 +99,10 @@ pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F
 }
 
 /// The most negative argument [`exp_parts2_of_sum_deep`] reduces exactly.
-const DEEP_MIN: f32 = -196.0;
+const DEEP_MIN: f32 = -210.0;
 
-/// [`exp_parts2_of_sum`] for arguments down to -196: `n`
-/// reaches -283, below [`super::poly::scale_by_pow2`]'s range, for callers
+/// [`exp_parts2_of_sum`] for arguments down to -210: `n`
+/// reaches -303, below [`super::poly::scale_by_pow2`]'s range, for callers
 /// that add a shift to `n` first (a gradient scaled by
 /// [`super::gradient::tame`]) and clamp what remains at -246, where any
 /// product they scale is far below 2^-150.

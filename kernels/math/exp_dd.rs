@@ -1,7 +1,8 @@
 //! `e^x` to well below f32's own rounding, for an argument given as an
 //! unevaluated sum `xh + xl`: where a product or a difference involving
-//! `e^x` must be right to a fraction of an ULP (gelu's `e^(-x²/2)` with `x²`
-//! split exactly, `e^(2u)` near the roots of the gelu and mish derivatives).
+//! `e^x` must be right to a fraction of an ULP (the normal tail's
+//! `e^(-z²)` with `z²` split exactly, `e^-|x|` near the root of mish's
+//! derivative, tanh's `e^-2|x|` far down).
 //!
 //! The reduction `x = n·ln2 + r` keeps `r` as an exact pair (ln 2 in three
 //! parts, the rounding of the subtraction recovered by TwoSum), and
