@@ -76,7 +76,7 @@ impl Elementwise for Hardtanh {
             l.le(x, l.splat(self.min_val)),
             l.ge(x, l.splat(self.max_val)),
         );
-        l.select(outside, l.splat(0.0), dy)
+        l.zero_where(outside, dy)
     }
 
     #[inline(always)]

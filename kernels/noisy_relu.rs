@@ -60,7 +60,7 @@ impl Elementwise for NoisyRelu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        l.select(l.le(x, l.splat(0.0)), l.splat(0.0), dy)
+        l.zero_where(l.le(x, l.splat(0.0)), dy)
     }
 
     #[inline(always)]

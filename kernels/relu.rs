@@ -40,7 +40,7 @@ impl Elementwise for Relu {
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let zero = l.splat(0.0);
-        l.select(l.le(x, zero), zero, dy)
+        l.zero_where(l.le(x, zero), dy)
     }
 
     #[inline(always)]

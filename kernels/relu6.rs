@@ -38,7 +38,7 @@ impl Elementwise for Relu6 {
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let outside = l.or_mask(l.le(x, l.splat(0.0)), l.ge(x, l.splat(6.0)));
-        l.select(outside, l.splat(0.0), dy)
+        l.zero_where(outside, dy)
     }
 
     #[inline(always)]

@@ -62,12 +62,12 @@ impl Elementwise for Softshrink {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        l.select(in_band(l, self.lambd, x), l.splat(0.0), dy)
+        l.zero_where(in_band(l, self.lambd, x), dy)
     }
 
     #[inline(always)]
     fn backward_from_output<L: Lanes>(&self, l: L, y: L::F, dy: L::F) -> L::F {
         let zero = l.splat(0.0);
-        l.select(l.eq(y, zero), zero, dy)
+        l.zero_where(l.eq(y, zero), dy)
     }
 }

@@ -61,7 +61,7 @@ impl Elementwise for Threshold {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        l.select(l.le(x, l.splat(self.threshold)), l.splat(0.0), dy)
+        l.zero_where(l.le(x, l.splat(self.threshold)), dy)
     }
 
     #[inline(always)]

@@ -153,7 +153,21 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     /// `a` is NaN.
     fn is_nan(self, a: Self::F) -> Self::M;
     /// Per lane: `m ? a : b`.
+    ///
+    /// Where `b` (or `a`) is a vector just loaded and used nowhere else,
+    /// and the other side is 0, write [`Lanes::zero_where`] instead.
     fn select(self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
+    /// Per lane: `m ? 0 : v`, for a `v` loaded from memory (the `dy` of a
+    /// backward that passes the gradient or zeroes it).
+    ///
+    /// The same as `select(m, splat(0.0), v)`, but on AVX-512 it keeps the
+    /// load of `v` a plain load: LLVM would fold load and select into one
+    /// zero-masked load, and on Zen 5 those ran relu's backward at 16M
+    /// elements 1.7x slower than a plain load and a masked move.
+    #[inline(always)]
+    fn zero_where(self, m: Self::M, v: Self::F) -> Self::F {
+        self.select(m, self.splat(0.0), v)
+    }
     /// Both masks.
     fn and_mask(self, a: Self::M, b: Self::M) -> Self::M;
     /// Either mask.
@@ -396,6 +410,56 @@ mod tests {
                 l.store(l.lookup8(&self.table, idx), &mut out[start..]);
             }
             out
+        }
+    }
+
+    /// `zero_where(x <= 0, dy)` lane by lane, from vectors loaded just
+    /// before (the pattern the AVX-512 override exists for).
+    struct ZeroWhere<'a> {
+        x: &'a [f32],
+        dy: &'a [f32],
+    }
+
+    impl LaneOp for ZeroWhere<'_> {
+        type Output = Vec<f32>;
+        #[inline(always)]
+        fn run<L: Lanes>(self, l: L) -> Vec<f32> {
+            let w = L::WIDTH;
+            let mut out = vec![0.0f32; self.x.len()];
+            for start in (0..self.x.len()).step_by(w) {
+                let m = l.le(l.load(&self.x[start..]), l.splat(0.0));
+                let v = l.zero_where(m, l.load(&self.dy[start..]));
+                l.store(v, &mut out[start..]);
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn zero_where_zeroes_the_masked_lanes_and_keeps_the_others_bit_for_bit() {
+        let specials = [0.0, -0.0, 1.0, -1.0, f32::NAN, -f32::NAN, f32::INFINITY];
+        let specials = specials.iter().chain(&[f32::NEG_INFINITY, 1e-45, -3e38]);
+        let values: Vec<f32> = specials.copied().collect();
+        // Every pair of (x, dy) from the list, padded to whole vectors.
+        let mut x = Vec::new();
+        let mut dy = Vec::new();
+        for &a in &values {
+            for &b in &values {
+                x.push(a);
+                dy.push(b);
+            }
+        }
+        x.resize(x.len().next_multiple_of(16), 1.0);
+        dy.resize(x.len(), -2.5);
+        for backend in Backend::supported() {
+            let token = Token::new(backend).unwrap();
+            let got = token.vectorize(ZeroWhere { x: &x, dy: &dy });
+            for i in 0..x.len() {
+                // NaN x compares false: dy passes.
+                let want = if x[i] <= 0.0 { 0.0 } else { dy[i] };
+                let at = format!("{backend} x {} dy {}", x[i], dy[i]);
+                assert_eq!(got[i].to_bits(), want.to_bits(), "{at}");
+            }
         }
     }
 

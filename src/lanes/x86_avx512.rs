@@ -32,6 +32,23 @@ macro_rules! cpu {
     };
 }
 
+/// `v`, hidden from the optimizer: an empty `asm!` that takes and returns
+/// it in a register, so a load that produced `v` cannot be folded into the
+/// instruction that uses it (see [`Lanes::zero_where`]).
+///
+/// # Safety
+/// The CPU must have AVX-512 F.
+#[target_feature(enable = "avx512f")]
+#[inline]
+unsafe fn in_register(mut v: __m512) -> __m512 {
+    // SAFETY: the template is empty; it reads and writes only the one
+    // register it is given and touches no memory, stack or flags.
+    unsafe {
+        core::arch::asm!("/* {0} */", inout(zmm_reg) v, options(pure, nomem, nostack, preserves_flags));
+    }
+    v
+}
+
 /// A mask with the first `n` (< 16) lanes set.
 #[inline(always)]
 fn first_lanes(n: usize) -> __mmask16 {
@@ -202,6 +219,12 @@ impl Lanes for Avx512 {
     fn select(self, m: __mmask16, a: __m512, b: __m512) -> __m512 {
         // blend takes the second operand where the mask bit is set.
         cpu!(_mm512_mask_blend_ps(m, b, a))
+    }
+    #[inline(always)]
+    fn zero_where(self, m: __mmask16, v: __m512) -> __m512 {
+        // SAFETY: the token proves AVX-512 F.
+        let v = unsafe { in_register(v) };
+        cpu!(_mm512_mask_blend_ps(m, v, _mm512_setzero_ps()))
     }
     #[inline(always)]
     fn and_mask(self, a: __mmask16, b: __mmask16) -> __mmask16 {
