@@ -1,14 +1,14 @@
 //! `sigmoid`: σ(x) = 1/(1 + e^-x).
 
 use super::math::exp::exp_parts2;
-use super::math::logistic::sigmoid;
+use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 
 /// Logistic sigmoid `σ(x) = 1/(1 + e^-x)`.
 ///
-/// Forward as [`super::math::logistic`] computes it (within 1 ULP, down to
-/// the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²` with
+/// Forward by [`super::math::logistic::sigmoid_one_quotient`] (within 2
+/// ULP, down to the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²` with
 /// `e = e^-|x|` kept unrounded and its power of two applied last; from the
 /// output `dy·y·(1-y)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -37,7 +37,7 @@ impl Elementwise for Sigmoid {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        sigmoid(l, x)
+        sigmoid_one_quotient(l, x)
     }
 
     #[inline(always)]

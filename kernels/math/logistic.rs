@@ -5,10 +5,12 @@
 //! `e/(1+e)` for `x < 0`, with `e` and `1 + e` carried as unevaluated sums so
 //! only the final quotient rounds, and the power of two of `e` applied last
 //! so results down to the denormal range round once. Accuracy: within 1 ULP
-//! (measured through the sigmoid sweep). NaN propagates; σ(±inf) = 1, 0.
+//! (measured through the sweeps of the kernels that use it);
+//! [`sigmoid_one_quotient`], which skips the correction, within 2 ULP.
+//! NaN propagates; σ(±inf) = 1, 0.
 
 use super::dd::fast_two_sum;
-use super::exp::{exp_parts2, exp_parts2_of_sum};
+use super::exp::{exp_parts, exp_parts2, exp_parts2_of_sum};
 use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
 
@@ -36,6 +38,26 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
     let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
     from_exp_parts(l, negative, ph, pl, n)
+}
+
+/// σ(x) within 2 ULP: one rounded quotient, `1/(1+e)` for `x >= 0` and
+/// `e/(1+e)` below, from `e = e^-|x|` and `1 + e` each rounded once, the
+/// power of two of `e` applied last as in [`sigmoid`].
+///
+/// [`sigmoid`] without its correction of the quotient: 2 ULP at most over
+/// every f32 (1 for [`sigmoid`]), and about 40% less time (0.28 -> 0.17 ns
+/// per element at 64K on one Zen 5 core with AVX-512). The sigmoid
+/// kernel's forward uses it; callers that multiply σ by something else
+/// (silu, logsigmoid's gradient) keep the 1 ULP [`sigmoid`], whose error
+/// adds to the product's rounding.
+#[inline(always)]
+pub fn sigmoid_one_quotient<L: Lanes>(l: L, x: L::F) -> L::F {
+    let negative = l.lt(x, l.splat(0.0));
+    let (p, n) = exp_parts(l, l.neg(l.abs(x)));
+    let pow2 = Pow2::new(l, n);
+    let one = l.splat(1.0);
+    let y = l.div(l.select(negative, p, one), l.add(one, pow2.scale(l, p)));
+    l.select(negative, pow2.scale(l, y), y)
 }
 
 /// σ from `e = e^-|x| = (ph + pl)·2^n` and the sign of `x`.
