@@ -4,7 +4,7 @@ use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
 use super::math::exp::{exp_parts2_of_sum, exp_parts2_of_sum_deep};
 use super::math::gradient::tame;
-use super::math::logistic::times_from_exp_parts;
+use super::math::logistic::times_one_quotient;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
@@ -250,8 +250,8 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
 }
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
-/// ([`exp_parts2_of_sum`] of the pair `-2|u|`), its power of two applied
-/// after the product. Below -20 the result is 0: clamping the factor there
+/// ([`exp_parts2_of_sum`] of the pair `-2|u|`), σ one rounded quotient
+/// (3 ULP in all, bound 4), its power of two applied after the product. Below -20 the result is 0: clamping the factor there
 /// keeps a huge negative `x` from lifting `x·e^-170` off zero (and -inf·0
 /// away).
 #[inline(always)]
@@ -259,5 +259,5 @@ fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let (wh, wl) = doubled_u(l, x);
     let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(wh), l.neg(wl));
     let f = l.max(l.splat(-20.0), x);
-    times_from_exp_parts(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
+    times_one_quotient(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
 }

@@ -48,33 +48,26 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
 /// every f32 (1 for [`sigmoid`]), and about 40% less time (0.28 -> 0.17 ns
 /// per element at 64K on one Zen 5 core with AVX-512). The sigmoid
 /// kernel's forward uses it; callers that multiply σ by something else
-/// (silu, logsigmoid's gradient) keep the 1 ULP [`sigmoid`], whose error
-/// adds to the product's rounding.
+/// under a 2 ULP bound (silu, logsigmoid's gradient) keep the 1 ULP
+/// [`sigmoid`], whose error adds to the product's rounding.
 #[inline(always)]
 pub fn sigmoid_one_quotient<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
     let (p, n) = exp_parts(l, l.neg(l.abs(x)));
     let pow2 = Pow2::new(l, n);
-    let one = l.splat(1.0);
-    let y = l.div(l.select(negative, p, one), l.add(one, pow2.scale(l, p)));
-    l.select(negative, pow2.scale(l, y), y)
-}
-
-/// σ from `e = e^-|x| = (ph + pl)·2^n` and the sign of `x`.
-#[inline(always)]
-fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -> L::F {
-    let pow2 = Pow2::new(l, n);
-    let y = unscaled(l, negative, ph, pl, &pow2);
+    let y = one_quotient(l, negative, p, &pow2);
     l.select(negative, pow2.scale(l, y), y)
 }
 
 /// `f·σ(z)` from `e = e^-|z| = (ph + pl)·2^n` as [`exp_parts2_of_sum`]
-/// gives it and the sign of `z`, with the power of two applied after the
-/// product, so a product in the denormal range rounds once (an `f·σ` formed
-/// from a rounded σ there would not). Within 1.5 ULP: σ's error and the
-/// product's rounding.
+/// gives it and the sign of `z`, with σ as one rounded quotient
+/// ([`sigmoid_one_quotient`]'s) and the power of two applied after the
+/// product, so a product in the denormal range rounds once. σ's 2 ULP plus
+/// the product's rounding, for callers whose bound leaves room (gelu's
+/// tanh form: 3 ULP against 4; with σ corrected to 1 ULP it was 2, at 1.2x
+/// the time).
 #[inline(always)]
-pub fn times_from_exp_parts<L: Lanes>(
+pub fn times_one_quotient<L: Lanes>(
     l: L,
     f: L::F,
     negative: L::M,
@@ -82,10 +75,26 @@ pub fn times_from_exp_parts<L: Lanes>(
     pl: L::F,
     n: L::F,
 ) -> L::F {
-    // As in `sigmoid_of_sum`: the low part may carry e^dz - 1 too.
-    let (ph, pl) = fast_two_sum(l, ph, pl);
+    // The low part carries e^dz - 1 too (dz the argument's low part):
+    // rounded into one value here, not dropped.
     let pow2 = Pow2::new(l, n);
-    let y = l.mul(f, unscaled(l, negative, ph, pl, &pow2));
+    let y = l.mul(f, one_quotient(l, negative, l.add(ph, pl), &pow2));
+    l.select(negative, pow2.scale(l, y), y)
+}
+
+/// `1/(1+e)` (not `negative`) or `p/(1+e)` with `e = p·2^n`, each rounded
+/// once; the caller applies `2^n` to the second.
+#[inline(always)]
+fn one_quotient<L: Lanes>(l: L, negative: L::M, p: L::F, pow2: &Pow2<L>) -> L::F {
+    let one = l.splat(1.0);
+    l.div(l.select(negative, p, one), l.add(one, pow2.scale(l, p)))
+}
+
+/// σ from `e = e^-|x| = (ph + pl)·2^n` and the sign of `x`.
+#[inline(always)]
+fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -> L::F {
+    let pow2 = Pow2::new(l, n);
+    let y = unscaled(l, negative, ph, pl, &pow2);
     l.select(negative, pow2.scale(l, y), y)
 }
 
