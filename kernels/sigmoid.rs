@@ -1,16 +1,14 @@
 //! `sigmoid`: σ(x) = 1/(1 + e^-x).
 
-use super::math::exp::exp_parts2;
-use super::math::logistic::sigmoid_one_quotient;
-use super::math::poly::scale_by_pow2;
+use super::math::logistic::{sigmoid_one_quotient, times_slope};
 use crate::kernel::prelude::*;
 
 /// Logistic sigmoid `σ(x) = 1/(1 + e^-x)`.
 ///
 /// Forward by [`super::math::logistic::sigmoid_one_quotient`] (within 2
-/// ULP, down to the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²` with
-/// `e = e^-|x|` kept unrounded and its power of two applied last; from the
-/// output `dy·y·(1-y)`.
+/// ULP, down to the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²`
+/// with `e = e^-|x|` kept unrounded and its power of two applied last
+/// ([`super::math::logistic::times_slope`]); from the output `dy·y·(1-y)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sigmoid;
 
@@ -42,16 +40,7 @@ impl Elementwise for Sigmoid {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let one = l.splat(1.0);
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
-        let e = scale_by_pow2(l, ph, n);
-        // (1 + e)² = e·(e + 2) + 1, rounded once.
-        let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
-        // dy·e/(1+e)² with e = ((ph + pl)/2)·2^(n+1) applied last: halving
-        // keeps dy·e finite for |dy| up to f32::MAX.
-        let half_dy = l.mul(dy, l.splat(0.5));
-        let num = l.mul_add(half_dy, ph, l.mul(half_dy, pl));
-        scale_by_pow2(l, l.div(num, d2), l.add(n, one))
+        times_slope(l, l.abs(x), dy, 0.0)
     }
 
     #[inline(always)]

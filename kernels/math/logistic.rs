@@ -90,6 +90,28 @@ fn one_quotient<L: Lanes>(l: L, negative: L::M, p: L::F, pow2: &Pow2<L>) -> L::F
     l.div(l.select(negative, p, one), l.add(one, pow2.scale(l, p)))
 }
 
+/// `dy·σ'(t)·2^k = dy·e/(1+e)²·2^k` with `e = e^-|t|`, from `at = |t|`,
+/// for integral `k` in [0, 8]: sigmoid's backward (`k = 0`) and tanh's
+/// (`tanh'(x) = 4σ'(2x)`, `k = 2`).
+///
+/// `e` is kept as an unrounded pair with its power of two applied last, so
+/// denormal results round once, and `dy` is halved first so `dy·e` stays
+/// finite for |dy| up to f32::MAX. Within 3 ULP (the sweeps of sigmoid and
+/// tanh). Beyond `at` = 170 (the exponential's clamp) it is the value at
+/// 170: below 2^-149 unless |dy| is above 2^4.
+#[inline(always)]
+pub fn times_slope<L: Lanes>(l: L, at: L::F, dy: L::F, k: f32) -> L::F {
+    let one = l.splat(1.0);
+    let (ph, pl, n) = exp_parts2(l, l.neg(at));
+    let e = Pow2::new(l, n).scale(l, ph);
+    // (1 + e)² = e·(e + 2) + 1, rounded once.
+    let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
+    // dy·e/(1+e)² with e = ((ph + pl)/2)·2^(n+1).
+    let half_dy = l.mul(dy, l.splat(0.5));
+    let num = l.mul_add(half_dy, ph, l.mul(half_dy, pl));
+    Pow2::new(l, l.add(n, l.splat(1.0 + k))).scale(l, l.div(num, d2))
+}
+
 /// σ from `e = e^-|x| = (ph + pl)·2^n` and the sign of `x`.
 #[inline(always)]
 fn from_exp_parts<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, n: L::F) -> L::F {

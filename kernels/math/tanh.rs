@@ -1,6 +1,6 @@
 //! `tanh x` on lanes, and its complement `1 - tanh|x|` as an exact-ish
-//! pair for the kernels that need more than the rounded value (tanh's
-//! derivative `sech² = q·(2 - q)`, tanhshrink `|x| - 1 + q`).
+//! pair for the kernels that need more than the rounded value (tanhshrink
+//! `|x| - 1 + q`).
 //!
 //! For `|x| < 0.55` an odd minimax polynomial `x + x³·P(x²)` (the `x³`
 //! term is at most a tenth of the result, so its rounding hardly shows).
@@ -45,11 +45,9 @@ pub fn tanh_complement<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F, L::F, L::F) {
     complement_from_exp(l, ph, pl, n)
 }
 
-/// [`tanh_complement`] from `e^(-2·ax) = (ph + pl)·2^n` computed by the
-/// caller (e.g. with [`super::exp_dd::exp_parts_dd`], whose range reaches
-/// further down).
+/// [`tanh_complement`] from `e^(-2·ax) = (ph + pl)·2^n`.
 #[inline(always)]
-pub fn complement_from_exp<L: Lanes>(
+fn complement_from_exp<L: Lanes>(
     l: L,
     ph: L::F,
     pl: L::F,
