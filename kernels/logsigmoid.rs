@@ -3,7 +3,7 @@
 use super::math::exact::two_sum;
 use super::math::exp::{exp_parts2, expm1};
 use super::math::log1p::log1p_pair;
-use super::math::logistic::sigmoid;
+use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
@@ -60,7 +60,7 @@ impl Elementwise for Logsigmoid {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        l.mul(dy, sigmoid(l, l.neg(x)))
+        l.mul(dy, sigmoid_one_quotient(l, l.neg(x)))
     }
 
     #[inline(always)]

@@ -3,7 +3,7 @@
 use super::math::exact::two_product;
 use super::math::exp::{exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p_pair;
-use super::math::logistic::sigmoid_of_sum;
+use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
@@ -136,7 +136,7 @@ impl Elementwise for Softplus {
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (z, dz) = self.scaled(l, x);
-        let grad = l.mul(dy, sigmoid_of_sum(l, z, dz));
+        let grad = l.mul(dy, sigmoid_one_quotient_of_sum(l, z, dz));
         l.select(l.gt(z, l.splat(self.threshold)), dy, grad)
     }
 

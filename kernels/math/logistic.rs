@@ -1,38 +1,22 @@
-//! The logistic function σ(x) = 1/(1 + e^-x), accurately, for the kernels
-//! that need it (sigmoid, and the gradients of logsigmoid and softplus).
+//! The logistic function σ(x) = 1/(1 + e^-x), its products and its slope,
+//! for sigmoid, tanh's backward, gelu's tanh form, silu's backward and the
+//! gradients of logsigmoid and softplus.
 //!
 //! With `e = e^-|x|` (never overflows): `1/(1+e)` for `x >= 0` and
-//! `e/(1+e)` for `x < 0`, with `e` and `1 + e` carried as unevaluated sums so
-//! only the final quotient rounds, and the power of two of `e` applied last
-//! so results down to the denormal range round once. Accuracy: within 1 ULP
-//! (measured through the sweeps of the kernels that use it);
-//! [`sigmoid_one_quotient`], which skips the correction, within 2 ULP.
-//! NaN propagates; σ(±inf) = 1, 0.
+//! `e/(1+e)` for `x < 0`, with the power of two of `e` applied last so
+//! results down to the denormal range round once. [`sigmoid`] carries `e`
+//! and `1 + e` as unevaluated sums and corrects the quotient: within 1 ULP.
+//! The `one_quotient` functions round `e` and `1 + e` once each and divide
+//! once: within 2 ULP (measured through the exhaustive sweeps of the
+//! kernels that use them), and about 40% faster. NaN propagates;
+//! σ(±inf) = 1, 0.
 
-use super::dd::fast_two_sum;
 use super::exp::{exp_parts, exp_parts2, exp_parts2_of_sum};
 use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
 
-/// σ(x + dx) for an argument given as an unevaluated sum (`dx` a rounding
-/// error of `x`, or 0).
-#[inline(always)]
-pub fn sigmoid_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
-    let negative = l.lt(x, l.splat(0.0));
-    // -|x + dx| = -|x| - sign(x)·dx.
-    let minus_dx = l.select(negative, dx, l.neg(dx));
-    let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(x)), minus_dx);
-    // The low part also carries e^dx - 1 (up to |x|·2^-24 of ph), more than
-    // the rough reciprocal below may scale: renormalize it first.
-    let (ph, pl) = fast_two_sum(l, ph, pl);
-    from_exp_parts(l, negative, ph, pl, n)
-}
-
-/// σ(x).
-///
-/// [`sigmoid_of_sum`] without the argument's low part: the same bits
-/// (there `dx = 0` only changes the sign of a zero low part, which the
-/// final sum absorbs), six fewer instructions per vector.
+/// σ(x) within 1 ULP, for silu's backward, which adds a product to it
+/// under a tight bound.
 #[inline(always)]
 pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
@@ -47,15 +31,28 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
 /// [`sigmoid`] without its correction of the quotient: 2 ULP at most over
 /// every f32 (1 for [`sigmoid`]), and about 40% less time (0.28 -> 0.17 ns
 /// per element at 64K on one Zen 5 core with AVX-512). The sigmoid
-/// kernel's forward uses it; callers that multiply σ by something else
-/// under a 2 ULP bound (silu, logsigmoid's gradient) keep the 1 ULP
-/// [`sigmoid`], whose error adds to the product's rounding.
+/// kernel's forward uses it; silu, which multiplies σ by something else
+/// under a 2 ULP bound, keeps the 1 ULP [`sigmoid`].
 #[inline(always)]
 pub fn sigmoid_one_quotient<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
     let (p, n) = exp_parts(l, l.neg(l.abs(x)));
     let pow2 = Pow2::new(l, n);
     let y = one_quotient(l, negative, p, &pow2);
+    l.select(negative, pow2.scale(l, y), y)
+}
+
+/// σ(x + dx) as one rounded quotient: [`sigmoid_one_quotient`] of an
+/// argument given as an unevaluated sum (the pair's low part folded into
+/// `e` before it rounds). For the backwards of softplus and logsigmoid,
+/// whose bound of 4 ULP leaves room for σ's 2 plus the product with `dy`.
+#[inline(always)]
+pub fn sigmoid_one_quotient_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
+    let negative = l.lt(x, l.splat(0.0));
+    let minus_dx = l.select(negative, dx, l.neg(dx));
+    let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(x)), minus_dx);
+    let pow2 = Pow2::new(l, n);
+    let y = one_quotient(l, negative, l.add(ph, pl), &pow2);
     l.select(negative, pow2.scale(l, y), y)
 }
 
