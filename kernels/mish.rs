@@ -1,7 +1,9 @@
 //! `mish`: x·tanh(softplus(x)).
 
 use super::math::dd::pass_nan;
-use super::math::exp_dd::{exp_parts_dd, exp_parts_sum};
+use super::math::exp::exp_parts2;
+use super::math::poly::Pow2;
+use super::math::exp_dd::exp_parts_dd;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 
@@ -23,15 +25,17 @@ const R: [f64; 6] = [
 
 /// Mish `x·tanh(softplus(x))` (Misra 2019).
 ///
-/// With `v = e^-|x|` (an f32 pair from [`super::math::exp_dd`], so it
-/// never overflows and reaches down to e^-120), `tanh(ln(1 + e^x))` is
-/// `M/D` with `M = 1 + 2v`, `D = 1 + 2v + 2v²` for `x >= 0` and `v·M/D` with
+/// With `v = e^-|x|` (never overflows), `tanh(ln(1 + e^x))` is `M/D` with
+/// `M = 1 + 2v`, `D = 1 + 2v + 2v²` for `x >= 0` and `v·M/D` with
 /// `M = 2 + v`, `D = 2 + 2v + v²` for `x < 0` (no logarithm, no
-/// cancellation; the factor `v` keeps `x·e^x` exact into the denormal
-/// range). Backward `dy·f·(M·D + 4x(1+v)·s)/D²` with `f = 1, s = v²` for
-/// `x >= 0` and `f = v, s = 1` for `x < 0`; its bracket cancels around the
-/// root near -1.19, where `d·R(d)` (`d = x - x0`, `x0` as a pair) takes over.
-/// Both passes evaluate the rational part on the f64 lanes and round once.
+/// cancellation). The forward evaluates that in f32, each of `v`, `M`,
+/// `D`, the quotient and the products rounded once and `v`'s power of two
+/// applied last (so `x·e^x` keeps its accuracy into the denormal range):
+/// within 3 ULP. Backward `dy·f·(M·D + 4x(1+v)·s)/D²` with `f = 1, s = v²`
+/// for `x >= 0` and `f = v, s = 1` for `x < 0`, with `v` an f32 pair from
+/// [`super::math::exp_dd`] (down to e^-120) and the rational part on the
+/// f64 lanes, rounded once; its bracket cancels around the root near
+/// -1.19, where `d·R(d)` (`d = x - x0`, `x0` as a pair) takes over.
 /// Not available from the output (mish is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Mish;
@@ -61,16 +65,41 @@ impl Elementwise for Mish {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (v, m) = parts::<L, false>(l, x);
+        let (one, two) = (l.splat(1.0), l.splat(2.0));
+        let negative = l.lt(x, l.splat(0.0));
+        // v = e^-|x| = p·2^n, p the pair (ph + pl) rounded once.
+        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let p = l.add(ph, pl);
+        let pow2 = Pow2::new(l, n);
+        let v = pow2.scale(l, p);
         // Below -120, x·e^x underflows; clamping keeps -inf·0 away.
-        let (x0, x1) = l.widen(l.max(l.splat(-120.0), x));
-        let y = l.narrow(forward_d(l, x0, v.0, m.0), forward_d(l, x1, v.1, m.1));
-        pass_nan(l, x, y)
+        let xc = l.max(l.splat(-120.0), x);
+        // x >= 0: x·M/D with M = 1 + 2v, D = M + 2v². x < 0: f·M/D with
+        // f = x·(ph + pl), M = 2 + v, D = 2 + v·M, and 2^n applied last
+        // (denormal results round once). Each numerator f·M is one fused
+        // multiply-add (2v, 2f exact), so M itself never rounds there.
+        let v2 = l.add(v, v);
+        let f = l.mul_add(xc, ph, l.mul(xc, pl));
+        let num = l.select(
+            negative,
+            l.mul_add(f, v, l.add(f, f)),
+            l.mul_add(xc, v2, xc),
+        );
+        let d = l.select(
+            negative,
+            l.mul_add(v, l.add(two, v), two),
+            l.mul_add(v2, v, l.mul_add(two, v, one)),
+        );
+        let y = l.div(num, d);
+        let y = l.select(negative, pow2.scale(l, y), y);
+        // Beyond 20, mish(x) = x to f32 precision (2v² < 2^-57); this also
+        // keeps x = +inf from inf·0 where v underflows.
+        pass_nan(l, x, l.select(l.gt(x, l.splat(20.0)), x, y))
     }
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (v, m) = parts::<L, true>(l, x);
+        let (v, m) = parts(l, x);
         let (x0, x1) = l.widen(l.min(l.splat(120.0), l.max(l.splat(-120.0), x)));
         let (dy0, dy1) = l.widen(dy);
         let dx = l.narrow(
@@ -89,15 +118,6 @@ impl Elementwise for Mish {
         };
         pass_nan(l, x, dx)
     }
-}
-
-/// The forward on one f64 half.
-#[inline(always)]
-fn forward_d<L: Lanes>(l: L, x: L::D, v: L::D, m: L::D) -> L::D {
-    let (c0, c2, f) = coefficients(l, v, m);
-    let mm = l.add_d(c0, l.mul_d(c2, v));
-    let d = l.add_d(c0, l.mul_d(v, l.add_d(l.splat_d(2.0), l.mul_d(c2, v))));
-    l.mul_d(l.mul_d(x, f), l.div_d(mm, d))
 }
 
 /// The backward on one f64 half.
@@ -121,16 +141,12 @@ fn near_root<L: Lanes>(l: L, dh: L::D, dy: L::D) -> L::D {
     l.mul_d(dy, l.mul_d(d, horner_d(l, d, &R)))
 }
 
-/// `v = e^-|x|` exactly scaled, and `m` = 1 where `x < 0` (0 elsewhere),
-/// both as f64 halves; `v` to 2^-28 relative if `PRECISE` (the derivative,
-/// whose bracket cancels near its root), else to 2^-25.5.
+/// `v = e^-|x|` exactly scaled, to 2^-28 relative (the bracket of the
+/// derivative cancels near its root), and `m` = 1 where `x < 0` (0
+/// elsewhere), both as f64 halves.
 #[inline(always)]
-fn parts<L: Lanes, const PRECISE: bool>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
-    let (ph, pl, n) = if PRECISE {
-        exp_parts_dd(l, l.neg(l.abs(x)), l.splat(0.0))
-    } else {
-        exp_parts_sum(l, l.neg(l.abs(x)), l.splat(0.0))
-    };
+fn parts<L: Lanes>(l: L, x: L::F) -> (Wide<L>, Wide<L>) {
+    let (ph, pl, n) = exp_parts_dd(l, l.neg(l.abs(x)), l.splat(0.0));
     let (p0, p1) = widen_sum(l, ph, pl);
     let (s0, s1) = pow2_wide(l, n);
     let m = l.select(l.lt(x, l.splat(0.0)), l.splat(1.0), l.splat(0.0));
