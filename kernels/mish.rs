@@ -2,8 +2,8 @@
 
 use super::math::dd::pass_nan;
 use super::math::exp::exp_parts2;
-use super::math::poly::Pow2;
 use super::math::exp_dd::exp_parts_dd;
+use super::math::poly::Pow2;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
 use crate::kernel::prelude::*;
 

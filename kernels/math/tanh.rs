@@ -47,12 +47,7 @@ pub fn tanh_complement<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F, L::F, L::F) {
 
 /// [`tanh_complement`] from `e^(-2·ax) = (ph + pl)·2^n`.
 #[inline(always)]
-fn complement_from_exp<L: Lanes>(
-    l: L,
-    ph: L::F,
-    pl: L::F,
-    n: L::F,
-) -> (L::F, L::F, L::F, L::F) {
+fn complement_from_exp<L: Lanes>(l: L, ph: L::F, pl: L::F, n: L::F) -> (L::F, L::F, L::F, L::F) {
     let one = l.splat(1.0);
     // e = (ph + pl)·2^n; below 2^-126 only 1 + e = 1 matters, so the
     // scale is capped to stay exact and normal.
