@@ -95,7 +95,7 @@ fn one_quotient<L: Lanes>(l: L, negative: L::M, p: L::F, pow2: &Pow2<L>) -> L::F
 /// denormal results round once, and `dy` is halved first so `dy·e` stays
 /// finite for |dy| up to f32::MAX. Within 3 ULP (the sweeps of sigmoid and
 /// tanh). Beyond `at` = 170 (the exponential's clamp) it is the value at
-/// 170: below 2^-149 unless |dy| is above 2^4.
+/// 170, about `dy·2^(k-245)`: below 2^-150, so 0, for |dy| < 2^(95-k).
 #[inline(always)]
 pub fn times_slope<L: Lanes>(l: L, at: L::F, dy: L::F, k: f32) -> L::F {
     let one = l.splat(1.0);
