@@ -50,9 +50,9 @@ const TANH_R: [f32; 7] = [
 /// an f32 pair: `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
 /// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
 /// s = 1` below).
-/// The tanh form's forward stays in f32 too: σ(2u) as sigmoid computes it,
-/// the product with `x` taken before the power of two of `v` (within 1.5
-/// ULP). So does its backward; it crosses zero near x = -0.75, where
+/// The tanh form's forward stays in f32 too: σ(2u) as one rounded
+/// quotient, the product with `x` taken before the power of two of `v`
+/// (within 3 ULP). So does its backward; it crosses zero near x = -0.75, where
 /// `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -251,9 +251,9 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
 /// ([`exp_parts2_of_sum`] of the pair `-2|u|`), σ one rounded quotient
-/// (3 ULP in all, bound 4), its power of two applied after the product. Below -20 the result is 0: clamping the factor there
-/// keeps a huge negative `x` from lifting `x·e^-170` off zero (and -inf·0
-/// away).
+/// (3 ULP in all, bound 4), its power of two applied after the product.
+/// Below -20 the result is 0: clamping the factor there keeps a huge
+/// negative `x` from lifting `x·e^-170` off zero (and -inf·0 away).
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let (wh, wl) = doubled_u(l, x);

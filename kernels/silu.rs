@@ -17,12 +17,13 @@ const E_ROOT: (f32, f32) = (0.278_464_56, -1.297_928_3e-8);
 /// `x >= 0`: `x/(1 + e)` with `e = e^-x`; `x < 0`: `x·e/(1 + e)` with
 /// `e = e^x`; the numerator is an unevaluated sum, `1 + e` is rounded once,
 /// and the power of two of `e` is applied last, so denormal results (down
-/// to x ≈ -107) round once too; within 2 ULP. Backward `dy·σ(x)·(1 + x·σ(-x))`, which is
-/// `dy·(1 + e + x·e)/(1+e)²` for `x >= 0` and `dy·e·N/(1+e)²` with
-/// `N = 1 + x + e^x` for `x < 0`; N vanishes at x0 ≈ -1.2785, so it is
-/// computed as `(x - x0) + e^x0·expm1(x - x0)` (same-signed terms, x0 to
-/// 72 bits), which keeps its relative accuracy at the root. Not monotonic:
-/// no backward from the output.
+/// to x ≈ -107) round once too; within 2 ULP. Backward
+/// `dy·σ(x)·(1 + x·σ(-x))`, which is `dy·(1 + e + x·e)/(1+e)²` for
+/// `x >= 0` and `dy·e·N/(1+e)²` with `N = 1 + x + e^x` for `x < 0`; N
+/// vanishes at x0 ≈ -1.2785, so it is computed as `(x - x0) +
+/// e^x0·expm1(x - x0)` (same-signed terms, x0 to 72 bits), which keeps its
+/// relative accuracy at the root. Not monotonic: no backward from the
+/// output.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Silu;
 

@@ -12,8 +12,8 @@ use crate::kernel::prelude::*;
 /// Backward `dy·sech²x = 4·dy·e/(1+e)²` with `e = e^-2|x|`, as sigmoid's
 /// backward at `2x` ([`super::math::logistic::times_slope`]): no
 /// cancellation of `1 - tanh²x` for large `|x|`, and the power of two of
-/// `e` applied last so denormal results round once. From the output `dy·(1 - y²)` with `1 - y²` rounded
-/// once.
+/// `e` applied last so denormal results round once. From the output
+/// `dy·(1 - y²)` with `1 - y²` rounded once.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tanh;
 
