@@ -2,7 +2,7 @@
 
 use super::math::exact::two_sum;
 use super::math::exp::{exp_parts2, expm1};
-use super::math::log1p::log1p_pair;
+use super::math::log1p::log1p_unit_pair;
 use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
@@ -42,11 +42,8 @@ impl Elementwise for Logsigmoid {
         let zero = l.splat(0.0);
         let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
         let pow2 = Pow2::new(l, n);
-        let e = pow2.scale(l, ph);
-        // ln(1 + e) for e = (ph + pl)·2^n: log1p of the rounded e, plus the
-        // first-order effect of the part rounding dropped, pl·2^n/(1 + e).
-        let (soft, soft_lo) = log1p_pair(l, e);
-        let soft_lo = l.add(soft_lo, l.div(pow2.scale(l, pl), l.add(l.splat(1.0), e)));
+        // ln(1 + e) for e = (ph + pl)·2^n, as soft + soft_lo.
+        let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
         // min(x, 0) - soft - soft_lo: x - soft is exact or rounds once, and
         // the low part corrects it.
         let (d, d_lo) = two_sum(l, l.min(x, zero), l.neg(soft));

@@ -2,7 +2,7 @@
 
 use super::math::exact::two_product;
 use super::math::exp::{exp_parts2_of_sum, expm1};
-use super::math::log1p::log1p_pair;
+use super::math::log1p::log1p_unit_pair;
 use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
@@ -100,11 +100,8 @@ impl Elementwise for Softplus {
         let minus_dz = l.select(negative, dz, l.neg(dz));
         let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz);
         let pow2 = Pow2::new(l, n);
-        let e = pow2.scale(l, ph);
-        // ln(1 + e) as soft + soft_lo: log1p's own rounding error plus the
-        // first-order effect of pl·2^n, the part of e that rounding dropped.
-        let (soft, soft_lo) = log1p_pair(l, e);
-        let soft_lo = l.add(soft_lo, l.div(pow2.scale(l, pl), l.add(l.splat(1.0), e)));
+        // ln(1 + e) as soft + soft_lo, with e's low part folded in.
+        let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
         let beta = l.splat(self.beta);
         let inv_beta = l.div(l.splat(1.0), beta);
         let small = if self.beta == 1.0 {

@@ -113,6 +113,13 @@ FITS = {
         mp.mpf("1e-12"), mp.mpf("0.0295"), 0, 1, 4, True,
         "(2 atanh(s) - 2s)/(s z) as a polynomial in z = s^2",
     ),
+    # The same function for log1p_unit_pair: u in [0, 1], so s <= 1/3.
+    "log1p_unit_core": (
+        lambda z: (2 * mp.atanh(mp.sqrt(z)) - 2 * mp.sqrt(z)) / mp.sqrt(z) / z
+        if z > 1e-20 else mp.mpf(2) / 3 + 2 * z / 5,
+        mp.mpf("1e-12"), mp.mpf("0.1112"), 0, 1, 5, True,
+        "(2 atanh(s) - 2s)/(s z) as a polynomial in z = s^2, s <= 1/3",
+    ),
     # The entries below take an options dict before the description: `fixed`
     # (leading coefficients given, not fitted) and `double` (round to f64).
     # sin r = r + r^3 S(r^2) on |r| <= 0.8 (pi/4 plus what an f32 quadrant
