@@ -4,20 +4,21 @@
 //!
 //! For `|x| < 0.55` an odd minimax polynomial `x + x³·P(x²)` (the `x³`
 //! term is at most a tenth of the result, so its rounding hardly shows).
-//! Elsewhere `tanh|x| = 1 - q` with `q = 2e/(1+e)`, `e = e^-2|x|` (never
-//! overflows); `q <= 1/2` there, so `1 - q` does not cancel and the
-//! rounding of `q` costs at most a quarter ULP of the result. [`tanh`]
-//! rounds `q` once; [`tanh_complement`] keeps `e`, `1 + e` and `q` as
-//! pairs for callers that need `q` itself to relative accuracy or `tanh`
-//! beyond f32. Saturates to ±1 beyond |x| = 9.1; NaN propagates; the sign
-//! of zero is kept.
+//! Elsewhere `tanh|x| = 1 - q` with `q <= 1/2`, so `1 - q` does not cancel
+//! and the rounding of `q` costs at most half an ULP of the result.
+//! [`tanh`] takes `q = 2/(1 + e^2|x|)` with `|x|` capped at 9.1 (where
+//! tanh rounds to 1), so its exponential needs no clamp nor a second
+//! scaling; [`tanh_complement`] takes `q = 2e/(1+e)`, `e = e^-2|x|` (never
+//! overflows) and keeps `e`, `1 + e` and `q` as pairs for callers that
+//! need `q` itself to relative accuracy or `tanh` beyond f32. Saturates to
+//! ±1 beyond |x| = 9.1; NaN propagates; the sign of zero is kept.
 //!
 //! Accuracy (measured over every f32 through the `tanh` kernel): [`tanh`]
 //! within 1 ULP of the correctly rounded result; [`tanh_complement`] within
 //! 2^-24 relative (2^-25 from `e`, the rest from the quotient).
 
 use super::dd::{div_dd, fast_two_sum, pass_nan};
-use super::exp::exp_parts2;
+use super::exp::{exp_parts2, expm1_reduced, reduce};
 use super::poly::{horner, pow2i};
 use crate::kernel::prelude::*;
 
@@ -33,6 +34,10 @@ const P: [f32; 5] = [
 
 /// Below this `|x|` the polynomial is used.
 pub const SMALL: f32 = 0.55;
+
+/// [`tanh`] treats `|x|` above this as this: tanh is 1 - 2.5e-8 there,
+/// which rounds to 1.
+const SATURATE: f32 = 9.1;
 
 /// `(q0, q1, n)` with `1 - tanh(ax) = 2e/(1+e) = (q0 + q1)·2^n`,
 /// `e = e^(-2·ax)`, for `ax >= 0` (any, also +inf: then `q0·2^n` is below
@@ -101,14 +106,17 @@ pub fn tanh_complement_rounded<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F) {
 /// `tanh x`.
 #[inline(always)]
 pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
-    // As tanh_abs_dd, but each branch rounds straight to f32.
     let ax = l.abs(x);
     let x2 = l.mul(ax, ax);
     let small = l.mul_add(l.mul(ax, x2), horner(l, x2, &P), ax);
-    // 1 - 2e/(1+e) with one rounded quotient: q <= 1/2 here, so its error
-    // is at most a quarter ULP of the result.
-    let (q, s) = tanh_complement_rounded(l, ax);
-    let big = l.sub(l.splat(1.0), l.mul(q, s));
+    // Elsewhere 1 - 2/(1 + E) with E = e^(2|x|) = (1 + m)·2^n and 1 + E
+    // rounded once: q = 2/(1 + E) <= 1/2, so its error is at most half an
+    // ULP of the result. |x| is capped where tanh rounds to 1 (and E stays
+    // far from overflow), so the reduction needs no clamp.
+    let (n, r) = reduce(l, l.mul(l.min(l.splat(SATURATE), ax), l.splat(2.0)));
+    let p = l.add(expm1_reduced(l, r), l.splat(1.0));
+    let q = l.div(l.splat(2.0), l.mul_add(p, pow2i(l, n), l.splat(1.0)));
+    let big = l.sub(l.splat(1.0), q);
     let t = l.select(l.lt(ax, l.splat(SMALL)), small, big);
     pass_nan(l, x, with_sign_of(l, t, x))
 }
