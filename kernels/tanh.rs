@@ -7,8 +7,8 @@ use crate::kernel::prelude::*;
 
 /// Hyperbolic tangent `tanh x = (e^x - e^-x)/(e^x + e^-x)`.
 ///
-/// Forward by [`super::math::tanh`] (odd polynomial near 0,
-/// `1 - 2/(1 + e^2|x|)` elsewhere, ±1 beyond 9.1).
+/// Forward by [`super::math::tanh`] (`-u/(2 + u)` with
+/// `u = e^-2|x| - 1` from the exponential's parts, ±1 beyond 9.1).
 /// Backward `dy·sech²x = 4·dy·e/(1+e)²` with `e = e^-2|x|`, as sigmoid's
 /// backward at `2x` ([`super::math::logistic::times_slope`]): no
 /// cancellation of `1 - tanh²x` for large `|x|`, and the power of two of
