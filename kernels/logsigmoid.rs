@@ -1,6 +1,5 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exact::two_sum;
 use super::math::exp::{exp_parts2, expm1};
 use super::math::log1p::log1p_unit_pair;
 use super::math::logistic::sigmoid_one_quotient;
@@ -44,10 +43,9 @@ impl Elementwise for Logsigmoid {
         let pow2 = Pow2::new(l, n);
         // ln(1 + e) for e = (ph + pl)·2^n, as soft + soft_lo.
         let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
-        // min(x, 0) - soft - soft_lo: x - soft is exact or rounds once, and
-        // the low part corrects it.
-        let (d, d_lo) = two_sum(l, l.min(x, zero), l.neg(soft));
-        let y = l.add(d, l.sub(d_lo, soft_lo));
+        // min(x, 0) - (soft + soft_lo): two roundings, of the same sign
+        // (no cancellation: both terms are <= 0), so at most one ULP.
+        let y = l.sub(l.min(x, zero), l.add(soft, soft_lo));
         // Far right, -ln(1 + e) = -e to f32 precision: scale last so tiny
         // results round once.
         let tiny = pow2.scale(l, l.neg(ph));
