@@ -60,8 +60,12 @@ impl Elementwise for Silu {
         let e = pow2.scale(l, ph);
         let dh = l.add(one, e);
         // Numerator: x (x >= 0) or x·(ph + pl) (x < 0, unscaled), as nh + nl.
-        let xh = l.mul(x, ph);
-        let xl = l.mul_add(x, pl, l.mul_add(x, ph, l.neg(xh)));
+        // Below -170 (where e is clamped) x·e^x is taken at -170: it rounds
+        // to -0 there, as the true value does below about -107 (and -inf
+        // gives -0, not -inf·0).
+        let xc = l.max(l.splat(-170.0), x);
+        let xh = l.mul(xc, ph);
+        let xl = l.mul_add(xc, pl, l.mul_add(xc, ph, l.neg(xh)));
         let nh = l.select(negative, xh, x);
         let nl = l.select(negative, xl, zero);
         // q = nh/dh rounds once; the numerator's low part (x·ph's rounding
@@ -71,11 +75,8 @@ impl Elementwise for Silu {
         // them as well cost a fifth more time.
         let q = l.div(nh, dh);
         let y = l.mul_add(nl, rough_reciprocal(l, dh), q);
-        let y = l.select(negative, pow2.scale(l, y), y);
-        // Far right silu(x) = x to f32 precision (also +inf); far left it
-        // rounds to -0 (also -inf).
-        let y = l.select(l.gt(x, l.splat(20.0)), x, y);
-        l.select(l.lt(x, l.splat(-120.0)), l.splat(-0.0), y)
+        // Far right 1 + e rounds to 1, so y = x (also +inf).
+        l.select(negative, pow2.scale(l, y), y)
     }
 
     #[inline(always)]
