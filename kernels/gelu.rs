@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
-use super::math::exp::{exp_parts2_of_sum, exp_parts2_of_sum_deep};
+use super::math::exp::{exp_parts2_of_sum_deep, exp_parts2_of_sum_in_range};
 use super::math::gradient::tame;
 use super::math::logistic::times_one_quotient;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
@@ -233,31 +233,36 @@ fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L:
 
 /// The exact form's forward in f32: with `t = |x|` and `q = t·Φ(-t) =
 /// e^(-t²/2)·T(t)`, `gelu(x) = -q` for `x < 0` and `x - q` above (there
-/// `q <= x/2`, so its error counts at most once). `x²` is split exactly and
-/// `e^(-x²/2) = (ph + pl)·2^n` ([`exp_parts2_of_sum`]); the power of two is
-/// applied after the product, so tail results down to the denormal range
-/// round once. `T` is taken at `min(t, 14.5)`: beyond 14.33 the result is
-/// below 2^-150 and rounds to zero anyway.
+/// `q <= x/2`, so its error counts at most once). `t²` is split exactly
+/// and `e^(-t²/2) = (ph + pl)·2^n` ([`exp_parts2_of_sum_in_range`]); the
+/// power of two is applied after the product, so tail results down to the
+/// denormal range round once. `t` is taken as `min(|x|, 14.5)`: beyond
+/// 14.33 the result is below 2^-150 and rounds to zero anyway.
 #[inline(always)]
 fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let t = l.min(l.splat(14.5), l.abs(x));
     let tail = normal_tail_times_t(l, t);
-    let (sh, sl) = two_prod(l, x, x);
+    // e^(-t²/2) at the clamped t: -t²/2 >= -105.2 needs no clamp, and
+    // beyond 14.5 q rounds away (x - q = x, -q = -0) either way.
+    let (sh, sl) = two_prod(l, t, t);
     let half = l.splat(-0.5);
-    let (ph, pl, n) = exp_parts2_of_sum(l, l.mul(sh, half), l.mul(sl, half));
+    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, l.mul(sh, half), l.mul(sl, half));
     let q = Pow2::new(l, n).scale(l, l.mul_add(ph, tail, l.mul(pl, tail)));
     l.select(l.lt(x, l.splat(0.0)), l.neg(q), l.sub(x, q))
 }
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
-/// ([`exp_parts2_of_sum`] of the pair `-2|u|`), σ one rounded quotient
+/// ([`exp_parts2_of_sum_in_range`] of the pair `-2|u|`), σ one rounded quotient
 /// (3 ULP in all, bound 4), its power of two applied after the product.
 /// Below -20 the result is 0: clamping the factor there keeps a huge
 /// negative `x` from lifting `x·e^-170` off zero (and -inf·0 away).
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
-    let (wh, wl) = doubled_u(l, x);
-    let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(wh), l.neg(wl));
+    // |x| capped at 12.5: 2|u| <= 159.3 needs no clamp in the exponential,
+    // and beyond it σ(2u) is 1 to f32 precision, or x·σ(2u) rounds to -0.
+    let ax = l.min(l.splat(12.5), l.abs(x));
+    let (wh, wl) = times_quadratic(l, ax, (K2_HI, K2_LO), (KA2_HI, KA2_LO));
+    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, l.neg(wh), l.neg(wl));
     let f = l.max(l.splat(-20.0), x);
     times_one_quotient(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
 }

@@ -81,7 +81,13 @@ pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
 /// [`exp_parts2`] with the clamp's lower end at `min`.
 #[inline(always)]
 fn parts2_down_to<L: Lanes>(l: L, min: f32, x: L::F) -> (L::F, L::F, L::F) {
-    let (n, r) = reduce(l, clamp(l, min, x));
+    parts2_unclamped(l, clamp(l, min, x))
+}
+
+/// [`exp_parts2`] without the clamp, for `x` in [-170, 176].
+#[inline(always)]
+fn parts2_unclamped<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
+    let (n, r) = reduce(l, x);
     let m = expm1_reduced(l, r);
     let one = l.splat(1.0);
     // Fast2Sum: |m| < 1, so hi + lo is exactly 1 + m.
@@ -96,6 +102,17 @@ fn parts2_down_to<L: Lanes>(l: L, min: f32, x: L::F) -> (L::F, L::F, L::F) {
 #[inline(always)]
 pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
     parts2_of_sum_down_to(l, PARTS_MIN, x, dx)
+}
+
+/// [`exp_parts2_of_sum`] for arguments the caller keeps within
+/// [-170, 176] (or NaN): no clamp and no range test, which saves a few
+/// operations in kernels that bound their argument anyway (gelu's
+/// forwards, whose tails round to 0 or `x` before their argument leaves
+/// the range).
+#[inline(always)]
+pub fn exp_parts2_of_sum_in_range<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
+    let (hi, lo, n) = parts2_unclamped(l, x);
+    (hi, l.mul_add(hi, dx, lo), n)
 }
 
 /// The most negative argument [`exp_parts2_of_sum_deep`] reduces exactly.
