@@ -46,6 +46,36 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
     l.mul_add(l.mul(r, r), horner(l, r, &Q), r)
 }
 
+/// `(n, v)` with `e^(-2a) = 2^n·(1 - v)` for `a` in [0, 85] (tanh's
+/// exponential): [`reduce`] and [`expm1_reduced`] of `-2a` with the factor
+/// -2 carried in the constants instead of a multiply, so `n` and `v = -m`
+/// are exactly those of the plain route (every intermediate is the plain
+/// one scaled by a power of two, or below its rounding), up to the sign of
+/// a zero `v`.
+#[inline(always)]
+pub fn exp_parts_of_minus_twice<L: Lanes>(l: L, a: L::F) -> (L::F, L::F) {
+    // r' = -r/2 = a + n·ln2/2; ln2/2 keeps LN2_HI's trailing zeros.
+    let n = l.round(l.mul(a, l.splat(-2.0 * LOG2_E)));
+    let h = l.mul_add(n, l.splat(LN2_HI / 2.0), a);
+    let h = l.mul_add(n, l.splat(LN2_LO / 2.0), h);
+    // -m = -r - r²·Q(r) = 2r' + r'²·Q_MINUS_TWICE(r').
+    (
+        n,
+        l.mul_add(l.mul(h, h), horner(l, h, &Q_MINUS_TWICE), l.add(h, h)),
+    )
+}
+
+/// `-4·Q(-2t)` as a polynomial in `t`: [`Q`]'s coefficients times powers of
+/// two, so exact.
+const Q_MINUS_TWICE: [f32; 6] = [
+    -4.0 * Q[0],
+    8.0 * Q[1],
+    -16.0 * Q[2],
+    32.0 * Q[3],
+    -64.0 * Q[4],
+    128.0 * Q[5],
+];
+
 /// The range [`exp_parts`] reduces exactly: wider than e^x's own
 /// ([-104, 88.7]) so that a product `v·e^x` scaled last still overflows or
 /// underflows only where the true value does (for `|v|` up to about 1e30),
@@ -159,4 +189,67 @@ pub fn expm1<L: Lanes>(l: L, x: L::F) -> L::F {
     let y = l.mul(y, pow2i(l, l.sub(n, capped)));
     // Keep the sign of zero (the reduction loses it for x = -0).
     l.select(l.eq(x, l.splat(0.0)), x, y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lanes::{LaneOp, Portable, Scalar};
+
+    /// [`exp_parts_of_minus_twice`] against [`reduce`] and
+    /// [`expm1_reduced`] of `-2a`, bit for bit, on one backend: `a` over
+    /// every binade up to tanh's cap (with spread mantissas), 0 and the
+    /// cap itself; a zero may differ in sign.
+    struct SameAsPlainRoute;
+
+    impl LaneOp for SameAsPlainRoute {
+        type Output = ();
+
+        fn run<L: Lanes>(self, l: L) {
+            let w = L::WIDTH;
+            let mut a = [0.0f32; 16];
+            let (mut n0, mut v0) = ([0.0f32; 16], [0.0f32; 16]);
+            let (mut n1, mut m1) = ([0.0f32; 16], [0.0f32; 16]);
+            let mut checked = 0;
+            for exponent in -149..=3 {
+                for step in 0..32 {
+                    for (i, ai) in a[..w].iter_mut().enumerate() {
+                        let mantissa = 1.0 + ((step * 16 + i) as f64 * 0.618_034).fract();
+                        *ai = ((mantissa * 2f64.powi(exponent)) as f32).min(9.1);
+                    }
+                    if step == 0 {
+                        a[0] = 0.0;
+                    }
+                    let x = l.load(&a[..w]);
+                    let (n, v) = exp_parts_of_minus_twice(l, x);
+                    let (n_plain, r) = reduce(l, l.mul(x, l.splat(-2.0)));
+                    l.store(n, &mut n0[..w]);
+                    l.store(v, &mut v0[..w]);
+                    l.store(n_plain, &mut n1[..w]);
+                    l.store(expm1_reduced(l, r), &mut m1[..w]);
+                    for i in 0..w {
+                        assert_eq!(n0[i], n1[i], "n at a = {:e}", a[i]);
+                        let same = v0[i].to_bits() == (-m1[i]).to_bits();
+                        assert!(same || v0[i] == -m1[i], "v at a = {:e}", a[i]);
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(checked > 4000);
+        }
+    }
+
+    #[test]
+    fn exp_parts_of_minus_twice_is_the_plain_route() {
+        Scalar::new().vectorize(SameAsPlainRoute);
+        Portable::new().vectorize(SameAsPlainRoute);
+        #[cfg(x86_simd)]
+        if let Some(l) = crate::lanes::Avx2::new() {
+            l.vectorize(SameAsPlainRoute);
+        }
+        #[cfg(x86_simd)]
+        if let Some(l) = crate::lanes::Avx512::new() {
+            l.vectorize(SameAsPlainRoute);
+        }
+    }
 }

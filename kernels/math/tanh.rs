@@ -26,7 +26,7 @@
 //! the quotient).
 
 use super::dd::{div_dd, fast_two_sum, pass_nan};
-use super::exp::{exp_parts2, expm1_reduced, reduce};
+use super::exp::{exp_parts2, exp_parts_of_minus_twice};
 use super::poly::{horner, pow2i};
 use crate::kernel::prelude::*;
 
@@ -116,14 +116,13 @@ pub fn tanh_complement_rounded<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F) {
 pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
     let one = l.splat(1.0);
     let ax = l.abs(x);
-    // e^-2|x| = 2^n·(1 + m); 2|x| is exact (or capped).
-    let (n, r) = reduce(l, l.mul(l.min(l.splat(SATURATE), ax), l.splat(-2.0)));
-    let m = expm1_reduced(l, r);
+    // e^-2|x| = 2^n·(1 - v), |x| capped.
+    let (n, v) = exp_parts_of_minus_twice(l, l.min(l.splat(SATURATE), ax));
     let s = pow2i(l, n);
-    // -u = 1 - e^-2|x| = (1 - s) - s·m and 2 + u = (1 + s) + s·m: 1 ± s is
+    // -u = 1 - e^-2|x| = (1 - s) + s·v and 2 + u = (1 + s) - s·v: 1 ± s is
     // exact for n >= -23 (and rounds harmlessly below), so each side
     // rounds once.
-    let nu = l.mul_add(l.neg(s), m, l.sub(one, s));
-    let d = l.mul_add(s, m, l.add(one, s));
+    let nu = l.mul_add(s, v, l.sub(one, s));
+    let d = l.mul_add(l.neg(s), v, l.add(one, s));
     pass_nan(l, x, with_sign_of(l, l.div(nu, d), x))
 }
