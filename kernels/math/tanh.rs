@@ -25,7 +25,7 @@
 //! [`tanh_complement`] within 2^-24 relative (2^-25 from `e`, the rest from
 //! the quotient).
 
-use super::dd::{div_dd, fast_two_sum, pass_nan};
+use super::dd::{div_dd, fast_two_sum};
 use super::exp::{exp_parts2, exp_parts_of_minus_twice};
 use super::poly::{horner, pow2i};
 use crate::kernel::prelude::*;
@@ -124,5 +124,7 @@ pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
     // rounds once.
     let nu = l.mul_add(s, v, l.sub(one, s));
     let d = l.mul_add(l.neg(s), v, l.add(one, s));
-    pass_nan(l, x, with_sign_of(l, l.div(nu, d), x))
+    // NaN needs no test: min keeps it (its second operand), so the
+    // arithmetic carries it through.
+    with_sign_of(l, l.div(nu, d), x)
 }

@@ -218,8 +218,16 @@ fn special_values_exactly() {
 fn nan_propagates_through_every_forward() {
     for exec in executors() {
         for act in all_examples() {
-            let x = [f32::NAN, -f32::NAN, f32::from_bits(0x7FC0_0001)];
-            let mut y = [0.0; 3];
+            // Quiet NaNs of both signs, one with a payload, and signaling
+            // ones (arithmetic quiets them; they must still come out NaN).
+            let x = [
+                f32::NAN,
+                -f32::NAN,
+                f32::from_bits(0x7FC0_0001),
+                f32::from_bits(0x7F80_0001),
+                f32::from_bits(0xFFA0_0000),
+            ];
+            let mut y = [0.0; 5];
             exec.forward(&act, &x, &mut y).unwrap();
             assert!(
                 y.iter().all(|v| v.is_nan()),
