@@ -49,8 +49,9 @@ impl Elementwise for Logsigmoid {
         // Far right, -ln(1 + e) = -e to f32 precision: scale last so tiny
         // results round once.
         let tiny = pow2.scale(l, l.neg(ph));
-        let y = l.select(l.gt(x, l.splat(40.0)), tiny, y);
-        l.select(l.is_nan(x), x, y)
+        // A NaN x needs no test: the exponential's clamp keeps it, and so
+        // does soft.
+        l.select(l.gt(x, l.splat(40.0)), tiny, y)
     }
 
     #[inline(always)]

@@ -126,8 +126,9 @@ impl Elementwise for Softplus {
         let tiny = pow2.scale(l, l.mul(l.add(ph, pl), inv_beta));
         let y = l.select(negative, small, positive);
         let y = l.select(l.lt(z, l.splat(-40.0)), tiny, y);
-        let y = l.select(l.gt(z, l.splat(self.threshold)), x, y);
-        l.select(l.is_nan(x), x, y)
+        // A NaN x needs no test: the exponential's clamp keeps it, and every
+        // branch above carries it.
+        l.select(l.gt(z, l.splat(self.threshold)), x, y)
     }
 
     #[inline(always)]
