@@ -116,9 +116,8 @@ pub fn tanh_complement_rounded<L: Lanes>(l: L, ax: L::F) -> (L::F, L::F) {
 pub fn tanh<L: Lanes>(l: L, x: L::F) -> L::F {
     let one = l.splat(1.0);
     let ax = l.abs(x);
-    // e^-2|x| = 2^n·(1 - v), |x| capped.
-    let (n, v) = exp_parts_of_minus_twice(l, l.min(l.splat(SATURATE), ax));
-    let s = pow2i(l, n);
+    // e^-2|x| = s·(1 - v), s = 2^n, |x| capped.
+    let (s, v) = exp_parts_of_minus_twice(l, l.min(l.splat(SATURATE), ax));
     // -u = 1 - e^-2|x| = (1 - s) + s·v and 2 + u = (1 + s) - s·v: 1 ± s is
     // exact for n >= -23 (and rounds harmlessly below), so each side
     // rounds once.
