@@ -51,7 +51,7 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
 /// [0, 43] (tanh's exponential, whose `a` stops at 9.1), with fewer
 /// operations: the factor -2 is carried in the constants (every
 /// intermediate is the plain one scaled by a power of two), and `n` is
-/// rounded by adding [`SHIFTER`], which leaves `n + 127` in the low bits of
+/// rounded by adding `SHIFTER`, which leaves `n + 127` in the low bits of
 /// the sum, so `2^n` is one shift away (no conversion). The one rounding
 /// of `a·(-2·log2e) + SHIFTER` may pick the other integer where the plain
 /// route rounds the product first, exactly at a half: `r` then lies a hair

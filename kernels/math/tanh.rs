@@ -9,7 +9,7 @@
 //! relative accuracy (`n = 0`: `-u = -m`) and no branch is needed. `|x|` is
 //! capped at 9.1, where tanh rounds to 1, so the reduction needs no clamp.
 //! Within 2 ULP (it was 1 with a polynomial branch below 0.55 and
-//! `1 - 2/(1 + e^2|x|)` above, at 1.17x the time).
+//! `1 - 2/(1 + e^2|x|)` above, at 1.4x the time).
 //!
 //! The pair functions split at `|x| = 0.55`: below, an odd minimax
 //! polynomial `x + x³·P(x²)` (the `x³` term is at most a tenth of the
