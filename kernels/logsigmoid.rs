@@ -1,6 +1,6 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exp::{exp_parts2, expm1};
+use super::math::exp::{exp_parts2_of_minus_abs, expm1};
 use super::math::log1p::log1p_unit_pair;
 use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::Pow2;
@@ -39,7 +39,7 @@ impl Elementwise for Logsigmoid {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let zero = l.splat(0.0);
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         // ln(1 + e) for e = (ph + pl)·2^n, as soft + soft_lo.
         let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));

@@ -1,7 +1,7 @@
 //! `mish`: x·tanh(softplus(x)).
 
 use super::math::dd::pass_nan;
-use super::math::exp::exp_parts2;
+use super::math::exp::exp_parts2_of_minus_abs;
 use super::math::exp_dd::exp_parts_dd;
 use super::math::poly::Pow2;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
@@ -68,7 +68,7 @@ impl Elementwise for Mish {
         let (one, two) = (l.splat(1.0), l.splat(2.0));
         let negative = l.lt(x, l.splat(0.0));
         // v = e^-|x| = p·2^n, p the pair (ph + pl) rounded once.
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let p = l.add(ph, pl);
         let pow2 = Pow2::new(l, n);
         let v = pow2.scale(l, p);

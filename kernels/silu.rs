@@ -1,6 +1,6 @@
 //! `silu` (swish): x·σ(x).
 
-use super::math::exp::exp_parts2;
+use super::math::exp::{exp_parts2, exp_parts2_of_minus_abs};
 use super::math::gradient::tame;
 use super::math::logistic::sigmoid;
 use super::math::poly::{rough_reciprocal, scale_by_pow2, Pow2};
@@ -55,7 +55,7 @@ impl Elementwise for Silu {
         let (one, zero) = (l.splat(1.0), l.splat(0.0));
         let negative = l.lt(x, zero);
         // e = e^-|x| = (ph + pl)·2^n; 1 + e = dh + dl exactly.
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         let e = pow2.scale(l, ph);
         let dh = l.add(one, e);
@@ -84,7 +84,7 @@ impl Elementwise for Silu {
         // dy·(1 + e + x·e) and dy·N overflow for a huge dy: run on dy·2^-64.
         let (dy, shift) = tame(l, dy);
         let (one, zero) = (l.splat(1.0), l.splat(0.0));
-        let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         let e = pow2.scale(l, ph);
         // (1 + e)² = e·(e + 2) + 1, rounded once.

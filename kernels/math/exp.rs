@@ -118,6 +118,27 @@ pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
     parts2_down_to(l, PARTS_MIN, x)
 }
 
+/// [`exp_parts`] of `-|x|` (the logistic family's `e = e^-|x|`), the same
+/// bits with one clamp instead of two: `-|x|` is never above the range.
+#[inline(always)]
+pub fn exp_parts_of_minus_abs<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
+    let (n, r) = reduce(l, minus_abs_clamped(l, x));
+    (l.add(expm1_reduced(l, r), l.splat(1.0)), n)
+}
+
+/// [`exp_parts2`] of `-|x|`, the same bits with one clamp instead of two.
+#[inline(always)]
+pub fn exp_parts2_of_minus_abs<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
+    parts2_unclamped(l, minus_abs_clamped(l, x))
+}
+
+/// `max(-|x|, PARTS_MIN)`, as [`clamp`] gives it (NaN kept: `min` returns
+/// its second operand).
+#[inline(always)]
+fn minus_abs_clamped<L: Lanes>(l: L, x: L::F) -> L::F {
+    l.neg(l.min(l.splat(-PARTS_MIN), l.abs(x)))
+}
+
 /// [`exp_parts2`] with the clamp's lower end at `min`.
 #[inline(always)]
 fn parts2_down_to<L: Lanes>(l: L, min: f32, x: L::F) -> (L::F, L::F, L::F) {

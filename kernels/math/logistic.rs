@@ -11,7 +11,7 @@
 //! kernels that use them), and about 40% faster. NaN propagates;
 //! σ(±inf) = 1, 0.
 
-use super::exp::{exp_parts, exp_parts2, exp_parts2_of_sum};
+use super::exp::{exp_parts2, exp_parts2_of_minus_abs, exp_parts2_of_sum, exp_parts_of_minus_abs};
 use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
 
@@ -20,7 +20,7 @@ use crate::kernel::prelude::*;
 #[inline(always)]
 pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
-    let (ph, pl, n) = exp_parts2(l, l.neg(l.abs(x)));
+    let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
     from_exp_parts(l, negative, ph, pl, n)
 }
 
@@ -36,7 +36,7 @@ pub fn sigmoid<L: Lanes>(l: L, x: L::F) -> L::F {
 #[inline(always)]
 pub fn sigmoid_one_quotient<L: Lanes>(l: L, x: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
-    let (p, n) = exp_parts(l, l.neg(l.abs(x)));
+    let (p, n) = exp_parts_of_minus_abs(l, x);
     let pow2 = Pow2::new(l, n);
     let y = one_quotient(l, negative, p, &pow2);
     l.select(negative, pow2.scale(l, y), y)
