@@ -225,12 +225,13 @@ pub fn expm1<L: Lanes>(l: L, x: L::F) -> L::F {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{LaneOp, Portable, Scalar};
+    use crate::lanes::{on_every_backend, LaneOp};
 
     /// [`exp_parts_of_minus_twice`] against `e^(-2a)` in f64, on one
     /// backend: `a` over every binade up to tanh's cap (with spread
     /// mantissas), 0 and the cap itself; `s` a power of two and
     /// `s·(1 - v)` within 2^-23 relative.
+    #[derive(Clone, Copy)]
     struct AgainstF64;
 
     impl LaneOp for AgainstF64 {
@@ -270,15 +271,6 @@ mod tests {
 
     #[test]
     fn exp_parts_of_minus_twice_matches_f64() {
-        Scalar::new().vectorize(AgainstF64);
-        Portable::new().vectorize(AgainstF64);
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx2::new() {
-            l.vectorize(AgainstF64);
-        }
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx512::new() {
-            l.vectorize(AgainstF64);
-        }
+        on_every_backend(AgainstF64);
     }
 }

@@ -117,12 +117,13 @@ pub fn log1p_unit_pair<L: Lanes>(l: L, u: L::F, du: L::F) -> (L::F, L::F) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{LaneOp, Portable, Scalar};
+    use crate::lanes::{on_every_backend, LaneOp};
 
     /// [`log1p_unit_pair`] against `ln(1 + u + du)` in f64, on one backend:
     /// `u` over every binade from 2^-70 to 1 (with mantissas spread over
     /// each), `du` from 0 to four ULPs of `u` either way; the pair within
     /// 2^-26 relative and its high part within 1 ULP.
+    #[derive(Clone, Copy)]
     struct AgainstF64;
 
     impl LaneOp for AgainstF64 {
@@ -174,15 +175,6 @@ mod tests {
 
     #[test]
     fn log1p_unit_pair_matches_f64() {
-        Scalar::new().vectorize(AgainstF64);
-        Portable::new().vectorize(AgainstF64);
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx2::new() {
-            l.vectorize(AgainstF64);
-        }
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx512::new() {
-            l.vectorize(AgainstF64);
-        }
+        on_every_backend(AgainstF64);
     }
 }

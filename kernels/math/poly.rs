@@ -117,13 +117,14 @@ pub fn rough_reciprocal<L: Lanes>(l: L, d: L::F) -> L::F {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{LaneOp, Portable, Scalar};
+    use crate::lanes::{on_every_backend, LaneOp};
 
     /// `scale_by_pow2` and `ldexp` against `v·2^n` computed exactly in f64
     /// and rounded once to f32, bit for bit, on one backend: every exponent
     /// of their range with mantissas that round differently once the
     /// result is denormal, and vectors that mix far-tail lanes with
     /// ordinary ones.
+    #[derive(Clone, Copy)]
     struct SameAsLdexp;
 
     impl LaneOp for SameAsLdexp {
@@ -189,15 +190,6 @@ mod tests {
 
     #[test]
     fn scale_by_pow2_and_ldexp_round_once() {
-        Scalar::new().vectorize(SameAsLdexp);
-        Portable::new().vectorize(SameAsLdexp);
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx2::new() {
-            l.vectorize(SameAsLdexp);
-        }
-        #[cfg(x86_simd)]
-        if let Some(l) = crate::lanes::Avx512::new() {
-            l.vectorize(SameAsLdexp);
-        }
+        on_every_backend(SameAsLdexp);
     }
 }

@@ -319,6 +319,19 @@ impl Token {
     }
 }
 
+/// Runs `op` on every backend this CPU has (as [`Backend::supported`]
+/// lists them), for the unit tests of lane code in `kernels/math`.
+#[cfg(test)]
+pub(crate) fn on_every_backend<Op: LaneOp<Output = ()> + Copy>(op: Op) {
+    let backends = Backend::supported();
+    assert!(backends.len() >= 2, "scalar and portable at least");
+    for backend in backends {
+        Token::new(backend)
+            .expect("a supported backend has a token")
+            .vectorize(op);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
