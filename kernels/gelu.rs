@@ -255,8 +255,9 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
 /// ([`exp_parts2_of_sum_in_range`] of the pair `-2|u|`), σ one rounded quotient
 /// (3 ULP in all, bound 4), its power of two applied after the product.
-/// Below -20 the result is 0: clamping the factor there keeps a huge
-/// negative `x` from lifting `x·e^-170` off zero (and -inf·0 away).
+/// Below -12.5 the result rounds to 0; clamping the factor at -20 keeps a
+/// huge negative `x` from lifting `x·e^-159` (the exponential at the cap)
+/// off zero, and -inf·0 away.
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // |x| capped at 12.5: 2|u| <= 159.3 needs no clamp in the exponential,
