@@ -47,7 +47,8 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
 }
 
 /// `(s, v)` with `e^(-2a) = s·(1 - v)`, `s = 2^n` and `v = -m` as
-/// [`reduce`] and [`expm1_reduced`] of `-2a` would give them, for `a` in
+/// [`reduce`] and [`expm1_reduced`] of `-2a` would give them (but for the
+/// choice of `n` exactly at a half, below), for `a` in
 /// [0, 43] (tanh's exponential, whose `a` stops at 9.1), with fewer
 /// operations: the factor -2 is carried in the constants (every
 /// intermediate is the plain one scaled by a power of two), and `n` is
@@ -106,7 +107,13 @@ fn clamp<L: Lanes>(l: L, min: f32, x: L::F) -> L::F {
 /// nearer end.
 #[inline(always)]
 pub fn exp_parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
-    let (n, r) = reduce(l, clamp(l, PARTS_MIN, x));
+    parts_unclamped(l, clamp(l, PARTS_MIN, x))
+}
+
+/// [`exp_parts`] without the clamp, for `x` in [-170, 176].
+#[inline(always)]
+fn parts_unclamped<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
+    let (n, r) = reduce(l, x);
     (l.add(expm1_reduced(l, r), l.splat(1.0)), n)
 }
 
@@ -122,8 +129,7 @@ pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
 /// bits with one clamp instead of two: `-|x|` is never above the range.
 #[inline(always)]
 pub fn exp_parts_of_minus_abs<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
-    let (n, r) = reduce(l, minus_abs_clamped(l, x));
-    (l.add(expm1_reduced(l, r), l.splat(1.0)), n)
+    parts_unclamped(l, minus_abs_clamped(l, x))
 }
 
 /// [`exp_parts2`] of `-|x|`, the same bits with one clamp instead of two.
