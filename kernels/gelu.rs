@@ -245,11 +245,13 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let tail = normal_tail_times_t(l, t);
     // e^(-t²/2) at the clamped t: -t²/2 >= -105.2 needs no clamp, and
     // beyond 14.5 q rounds away (x - q = x, -q = -0) either way.
-    let (sh, sl) = two_prod(l, t, t);
-    let half = l.splat(-0.5);
-    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, l.mul(sh, half), l.mul(sl, half));
+    // -t²/2 split exactly as t·(-t/2): the same pair as halving t²'s split.
+    let (sh, sl) = two_prod(l, t, l.mul(t, l.splat(-0.5)));
+    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, sh, sl);
     let q = Pow2::new(l, n).scale(l, l.mul_add(ph, tail, l.mul(pl, tail)));
-    l.select(l.lt(x, l.splat(0.0)), l.neg(q), l.sub(x, q))
+    // x - q above zero, -q below: max(-0, x) is x or -0 (x itself for ±0
+    // and NaN, max's second operand), so the signs of zero come out right.
+    l.sub(l.max(l.splat(-0.0), x), q)
 }
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
