@@ -311,10 +311,9 @@ RATIONAL_FITS = {
 # kernels that pick each lane's coefficients from a table: (function of
 # (interval index, t), interval bounds, centers, degree, description).
 def gelu_tail(i, t):
-    """t*Phi(-t)*e^(t^2/2) (S(t) itself on the first interval, where the
-    kernel multiplies by t)."""
-    s = mp.ncdf(-t) * mp.exp(t * t / 2)
-    return s if i == 0 else t * s
+    """t*Phi(-t)*e^(t^2/2) on every interval (the first one's fit has no
+    constant term, so the relative error stays bounded as t -> 0)."""
+    return t * mp.ncdf(-t) * mp.exp(t * t / 2)
 
 
 def gelu_grad_tail(i, t):
@@ -332,11 +331,11 @@ def gelu_grad_tail(i, t):
 PIECEWISE_FITS = {
     "gelu_tail": (
         gelu_tail,
-        [0, 0.5, 1.5, 2.5, 4.5, 6.5, 10.5, 14.5],
-        [0, 1, 2, 3.5, 5.5, 8.5, 12.5],
-        8,
-        "T(t) = t Phi(-t) e^(t^2/2) on [0, 14.5] in 7 pieces (S = T/t on [0, 0.5]), "
-        "degree 8 in s = t - c",
+        [0, 0.5, 1, 2, 3, 5, 7, 11, 15],
+        [0, 0.75, 1.5, 2.5, 4, 6, 9, 13],
+        7,
+        "T(t) = t Phi(-t) e^(t^2/2) on [0, 15] in 8 pieces (the binades of t + 1 halved), "
+        "degree 7 in s = t - c, no constant term on [0, 0.5]",
     ),
     "gelu_grad_tail": (
         gelu_grad_tail,
@@ -354,6 +353,14 @@ def piecewise(name):
     columns = []
     for i, (lo, hi, c) in enumerate(zip(bounds, bounds[1:], centers)):
         g = lambda s, i=i, c=c: f(i, s + c)
+        if name == "gelu_tail" and i == 0:
+            # T(0) = 0: terms s^1..s^degree, the constant 0, relative error
+            # from just off 0.
+            coeffs, worst = fit_f32(g, 1e-6, hi, 1, 1, degree)
+            coeffs = [mp.mpf(0)] + coeffs
+            print(f"// piece {i}: [{lo}, {hi}], s = t - {c}: max error {float(worst * 2**24):.4f} * 2^-24")
+            columns.append(coeffs)
+            continue
         # Start just off 0 on the first piece (only its relative error matters).
         coeffs, worst = fit_f32(g, max(lo - c, 1e-6 - c) if lo == 0 else lo - c, hi - c, 0, 1, degree + 1)
         print(f"// piece {i}: [{lo}, {hi}], s = t - {c}: max error {float(worst * 2**24):.4f} * 2^-24")

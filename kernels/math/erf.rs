@@ -57,48 +57,45 @@ const ERF_TAYLOR: [f64; 8] = [
     -0.000_014_925_650_358_406_25,
 ];
 
-/// `T(t) = t·Φ(-t)·e^(t²/2)` on [0, 14.5] in seven pieces, each a degree-8
+/// `T(t) = t·Φ(-t)·e^(t²/2)` on [0, 15] in eight pieces, each a degree-7
 /// polynomial in `s = t - c` (`tools/polyfit.py gelu_tail`; within
-/// 0.51·2^-24 relative with these f32 coefficients, most of it the rounding
-/// of the constant terms). The first piece, [0, 0.5], holds `S(t) = T(t)/t`
-/// instead (T's relative error would not stay bounded near 0). Column `i`
-/// is piece `i` (`TAIL_CENTER[i]`); entry 7 repeats piece 6 for t = 14.5.
-/// `TAIL[k]` holds the coefficients of `s^k`.
+/// 0.54·2^-24 relative with these f32 coefficients, most of it the rounding
+/// of the constant terms). The first piece, [0, 0.5], has no constant term
+/// (`T(0) = 0`), so its last Horner step is one rounded product and the
+/// relative error stays bounded as `t -> 0`. Column `i` is piece `i`
+/// (`TAIL_CENTER[i]`); `TAIL[k]` holds the coefficients of `s^k`.
 #[rustfmt::skip]
-const TAIL: [[f32; 8]; 9] = [
-    [0.5, 0.2615783, 0.336204, 0.37220803, 0.3868848, 0.39363536, 0.39643657, 0.39643657],
-    [-0.3989423, 0.12421429, 0.042625446, 0.012775304, 0.0040266463, 0.0012012722, 0.00039354083, 0.00039354083],
-    [0.25000054, -0.07525681, -0.020111576, -0.0043771937, -0.0009839146, -0.00020147779, -4.609994e-05, -4.609994e-05],
-    [-0.13298939, 0.03702213, 0.00790422, 0.0012806371, 0.00020898065, 2.9699982e-05, 4.7681365e-06, 4.7681365e-06],
-    [0.062565416, -0.015830807, -0.0027769366, -0.00033990762, -4.206975e-05, -4.0935506e-06, -4.357152e-07, -4.357152e-07],
-    [-0.026854938, 0.006081391, 0.00087406987, 8.296745e-05, 7.4570553e-06, 5.2517606e-07, 4.229177e-08, 4.229177e-08],
-    [0.010941361, -0.002146661, -0.00010250367, -1.720578e-05, 8.6485915e-07, -5.1676125e-08, -1.34167e-08, -1.34167e-08],
-    [-0.004215312, 0.0007470821, 7.699459e-05, 4.5522465e-06, 2.2857473e-07, 8.675991e-09, 3.4579328e-10, 3.4579328e-10],
-    [0.0011192712, -0.00023373503, -0.00032773594, -1.926767e-06, -1.120373e-06, -2.7143467e-09, 1.1762176e-09, 1.1762176e-09],
+const TAIL: [[f32; 8]; 8] = [
+    [0.0, 0.22517435, 0.308671, 0.35332832, 0.37764257, 0.3886759, 0.3941891, 0.3966224],
+    [0.5, 0.16990651, 0.070373744, 0.02729645, 0.0092117805, 0.0031809476, 0.0010201638, 0.00035081897],
+    [-0.398942, -0.11005464, -0.03749103, -0.011492622, -0.0028763295, -0.0007237751, -0.00016240583, -3.957383e-5],
+    [0.24998876, 0.057439227, 0.016441612, 0.0040704855, 0.0007710243, 0.00014336965, 2.2752596e-5, 3.9454712e-6],
+    [-0.13283347, -0.025843203, -0.0063281273, -0.0012949839, -0.00018697967, -2.5521083e-5, -2.9752036e-6, -3.6315885e-7],
+    [0.061600372, 0.01051314, 0.0022080704, 0.0003731533, 4.2534975e-5, 4.4895714e-6, 3.638081e-7, 3.2539567e-8],
+    [-0.023744002, -0.0046623964, -0.00074122695, -8.261525e-5, -1.0084293e-5, -1.1632484e-6, -4.3302727e-8, -3.5058367e-9],
+    [0.0056833434, 0.0008770059, 0.00022785866, 2.8803313e-5, 1.999845e-6, 1.19163246e-7, 5.5802847e-9, 2.4688518e-10],
 ];
-/// The centers `c` of the pieces ([0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5,
-/// 4.5], [4.5, 6.5], [6.5, 10.5], [10.5, 14.5]): `t - c` is exact on each
-/// (Sterbenz).
-const TAIL_CENTER: [f32; 8] = [0.0, 1.0, 2.0, 3.5, 5.5, 8.5, 12.5, 12.5];
+/// The centers `c` of the pieces ([0, 0.5], [0.5, 1], [1, 2], [2, 3],
+/// [3, 5], [5, 7], [7, 11], [11, 15]): `t - c` is exact on each (Sterbenz).
+const TAIL_CENTER: [f32; 8] = [0.0, 0.75, 1.5, 2.5, 4.0, 6.0, 9.0, 13.0];
 
-/// `t·Φ(-t)·e^(t²/2)` for `t` in [0, 14.5] (callers clamp; NaN gives some
-/// piece's value), within about 1.4·2^-24 relative: the fit, and the
-/// rounding of Horner's rule in f32, whose constant term dominates on
-/// every piece. The pieces are the binades of `t + 1.5` halved ([1.5, 2),
-/// [2, 3), ..., [12, 16)): the exponent and first mantissa bit of `t + 1.5`
-/// index a table of eight coefficients per power (one permute each).
+/// `t·Φ(-t)·e^(t²/2)` for `t` in [0, 15] (callers clamp; NaN gives NaN),
+/// within about 1.3·2^-24 relative: the fit, and the rounding of Horner's
+/// rule in f32, whose constant term dominates on every piece. The pieces
+/// are the binades of `t + 1` halved ([1, 1.5), [1.5, 2), [2, 3), ...,
+/// [12, 16)): the exponent and first mantissa bit of `t + 1` index a table
+/// of eight coefficients per power (one permute each).
 #[inline(always)]
 pub fn normal_tail_times_t<L: Lanes>(l: L, t: L::F) -> L::F {
-    let shifted = l.add(t, l.splat(1.5));
-    // 1.5 is exponent 127 with mantissa 0.1b: (127 << 1 | 1) = 255.
-    let piece = l.sub_i(l.shr_u::<22>(l.to_bits(shifted)), l.splat_i(255));
+    // 1 is exponent 127 with mantissa 0.0b: (127 << 1 | 0) = 254.
+    let shifted = l.add(t, l.splat(1.0));
+    let piece = l.sub_i(l.shr_u::<22>(l.to_bits(shifted)), l.splat_i(254));
     let s = l.sub(t, l.lookup8(&TAIL_CENTER, piece));
-    let mut p = l.lookup8(&TAIL[8], piece);
-    for c in TAIL[..8].iter().rev() {
+    let mut p = l.lookup8(&TAIL[7], piece);
+    for c in TAIL[..7].iter().rev() {
         p = l.mul_add(p, s, l.lookup8(c, piece));
     }
-    // The first piece (decided by the same rounded `t + 1.5`) holds T/t.
-    l.mul(p, l.select(l.lt(shifted, l.splat(2.0)), t, l.splat(1.0)))
+    p
 }
 
 /// `G(t) = Φ(-t)·e^(t²/2) - t/√(2π)` on [0, 19.75] in eight pieces, each a
@@ -119,8 +116,9 @@ const GRAD: [[f32; 8]; 9] = [
     [-0.0047853533, 8.230174e-05, -3.9257586e-05, -2.3431785e-06, -1.18336004e-07, -7.570304e-09, -1.5184042e-08, 2.6374918e-09],
     [0.0013863033, -0.000789056, 6.237957e-05, -3.515145e-06, -6.837299e-07, -1.5664215e-08, 9.9220884e-08, -1.0781878e-08],
 ];
-/// The centers of [`GRAD`]'s pieces: [`TAIL_CENTER`]'s, then 17 for
-/// [14.5, 19.75] (`t - 17` exact there too).
+/// The centers of [`GRAD`]'s pieces ([0, 0.5], [0.5, 1.5], [1.5, 2.5],
+/// [2.5, 4.5], [4.5, 6.5], [6.5, 10.5], [10.5, 14.5], [14.5, 19.75]): `t -
+/// c` is exact on each (Sterbenz).
 const GRAD_CENTER: [f32; 8] = [0.0, 1.0, 2.0, 3.5, 5.5, 8.5, 12.5, 17.0];
 /// G's root `t0 = GRAD_ROOT_HI + GRAD_ROOT_LO` (`-x0` of the root of gelu'
 /// near x = -0.75): `t - GRAD_ROOT_HI` is exact on [0.5, 1.5] (Sterbenz).
@@ -133,8 +131,8 @@ const GRAD_ROOT_LO: f32 = -1.211_445e-8;
 /// gradient to lift to 2^-150). Relative error about 1.8·2^-24 (the fit,
 /// Horner's last step and the final rounding), also about its root: there
 /// the second piece's `G/(t - t0)` is multiplied by the difference, formed
-/// exactly. Pieces as [`normal_tail_times_t`]'s, the
-/// binades of `t + 1.5` halved, plus [16, 24) for the last.
+/// exactly. The pieces are the binades of `t + 1.5` halved ([1.5, 2),
+/// [2, 3), ..., [12, 16), [16, 24)).
 #[inline(always)]
 pub fn normal_tail_minus_t_density<L: Lanes>(l: L, t: L::F) -> L::F {
     let shifted = l.add(t, l.splat(1.5));
