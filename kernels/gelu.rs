@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
-use super::math::exp::{exp_parts2_of_sum_deep, exp_parts2_of_sum_in_range};
+use super::math::exp::{exp_parts2_of_sum_deep, exp_parts2_of_sum_in_range, expm1_reduced, reduce};
 use super::math::gradient::tame;
 use super::math::logistic::times_one_quotient;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
@@ -234,21 +234,27 @@ fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L:
 
 /// The exact form's forward in f32: with `t = |x|` and `q = t·Φ(-t) =
 /// e^(-t²/2)·T(t)`, `gelu(x) = -q` for `x < 0` and `x - q` above (there
-/// `q <= x/2`, so its error counts at most once). `t²` is split exactly
-/// and `e^(-t²/2) = (ph + pl)·2^n` ([`exp_parts2_of_sum_in_range`]); the
-/// power of two is applied after the product, so tail results down to the
-/// denormal range round once. `t` is taken as `min(|x|, 14.5)`: beyond
-/// 14.33 the result is below 2^-150 and rounds to zero anyway.
+/// `q <= x/2`, so its error counts at most once). `-t²/2 = sh + sl` is
+/// split exactly and `sh` reduced to `n·ln2 + r`; with `m = e^r - 1`,
+/// `e^(-t²/2) = 2^n·(1 + z)`, `z = m + sl·(1 + m)` (`e^sl = 1 + sl` to
+/// f32 precision), and `q = 2^n·(T + T·z)` rounds once before its power of
+/// two is applied, so tail results down to the denormal range round once.
+/// `z`'s own rounding adds at most 2^-26 (the exhaustive sweep still finds
+/// 2 ULP at most, as with `1 + z` carried as an exact pair, which took
+/// three more operations). `t` is taken as `min(|x|, 14.5)`: beyond 14.33
+/// the result is below 2^-150 and rounds to zero anyway.
 #[inline(always)]
 fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let t = l.min(l.splat(14.5), l.abs(x));
     let tail = normal_tail_times_t(l, t);
     // e^(-t²/2) at the clamped t: -t²/2 >= -105.2 needs no clamp, and
     // beyond 14.5 q rounds away (x - q = x, -q = -0) either way.
-    // -t²/2 split exactly as t·(-t/2): the same pair as halving t²'s split.
+    // -t²/2 split exactly as t·(-t/2) (the halving is exact).
     let (sh, sl) = two_prod(l, t, l.mul(t, l.splat(-0.5)));
-    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, sh, sl);
-    let q = Pow2::new(l, n).scale(l, l.mul_add(ph, tail, l.mul(pl, tail)));
+    let (n, r) = reduce(l, sh);
+    let m = expm1_reduced(l, r);
+    let z = l.add(m, l.mul_add(m, sl, sl));
+    let q = Pow2::new(l, n).scale(l, l.mul_add(tail, z, tail));
     // x - q above zero, -q below: max(-0, x) is x or -0 (x itself for ±0
     // and NaN, max's second operand), so the signs of zero come out right.
     l.sub(l.max(l.splat(-0.0), x), q)
