@@ -79,6 +79,37 @@ const TAIL: [[f32; 8]; 8] = [
 /// [3, 5], [5, 7], [7, 11], [11, 15]): `t - c` is exact on each (Sterbenz).
 const TAIL_CENTER: [f32; 8] = [0.0, 0.75, 1.5, 2.5, 4.0, 6.0, 9.0, 13.0];
 
+/// `table` laid out for [`Lanes::lookup8`] by the raw `k` of the piece
+/// `k - offset` (lookup8 reads `k`'s low three bits): entry `i` moves to
+/// `(i + offset) mod 8`, which saves subtracting `offset` on every lane.
+const fn by_raw_index(table: [f32; 8], offset: usize) -> [f32; 8] {
+    let mut out = [0.0; 8];
+    let mut i = 0;
+    while i < 8 {
+        out[(i + offset) % 8] = table[i];
+        i += 1;
+    }
+    out
+}
+
+/// Every row of `table` laid out by [`by_raw_index`].
+const fn rows_by_raw_index<const R: usize>(table: [[f32; 8]; R], offset: usize) -> [[f32; 8]; R] {
+    let mut out = [[0.0; 8]; R];
+    let mut k = 0;
+    while k < R {
+        out[k] = by_raw_index(table[k], offset);
+        k += 1;
+    }
+    out
+}
+
+/// [`TAIL`] and [`TAIL_CENTER`] laid out for the index `bits(t + 1) >> 22`:
+/// 1 is exponent 127 with mantissa 0.0b, so piece 0 is `127 << 1 | 0 =
+/// 254`.
+const TAIL_OFFSET: usize = 254;
+const TAIL_BY_BITS: [[f32; 8]; 8] = rows_by_raw_index(TAIL, TAIL_OFFSET);
+const TAIL_CENTER_BY_BITS: [f32; 8] = by_raw_index(TAIL_CENTER, TAIL_OFFSET);
+
 /// `t·Φ(-t)·e^(t²/2)` for `t` in [0, 15] (callers clamp; NaN gives NaN),
 /// within about 1.3·2^-24 relative: the fit, and the rounding of Horner's
 /// rule in f32, whose constant term dominates on every piece. The pieces
@@ -87,12 +118,10 @@ const TAIL_CENTER: [f32; 8] = [0.0, 0.75, 1.5, 2.5, 4.0, 6.0, 9.0, 13.0];
 /// of eight coefficients per power (one permute each).
 #[inline(always)]
 pub fn normal_tail_times_t<L: Lanes>(l: L, t: L::F) -> L::F {
-    // 1 is exponent 127 with mantissa 0.0b: (127 << 1 | 0) = 254.
-    let shifted = l.add(t, l.splat(1.0));
-    let piece = l.sub_i(l.shr_u::<22>(l.to_bits(shifted)), l.splat_i(254));
-    let s = l.sub(t, l.lookup8(&TAIL_CENTER, piece));
-    let mut p = l.lookup8(&TAIL[7], piece);
-    for c in TAIL[..7].iter().rev() {
+    let piece = l.shr_u::<22>(l.to_bits(l.add(t, l.splat(1.0))));
+    let s = l.sub(t, l.lookup8(&TAIL_CENTER_BY_BITS, piece));
+    let mut p = l.lookup8(&TAIL_BY_BITS[7], piece);
+    for c in TAIL_BY_BITS[..7].iter().rev() {
         p = l.mul_add(p, s, l.lookup8(c, piece));
     }
     p
