@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
-use super::math::exp::{exp_parts2_of_sum_deep, exp_parts2_of_sum_in_range, expm1_reduced, reduce};
+use super::math::exp::{exp_parts2_of_sum_deep, expm1_reduced, reduce};
 use super::math::gradient::tame;
 use super::math::logistic::times_one_quotient;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
@@ -220,7 +220,7 @@ fn doubled_u<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
 }
 
 /// `x·(a + b·x²)` for constants given as f32 pairs, as an f32 pair, to
-/// about 2^-44 relative (no cancellation: `a` and `b` are positive).
+/// about 2^-44 relative (no cancellation: `a` and `b` have one sign).
 #[inline(always)]
 fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L::F, L::F) {
     let (x2h, x2l) = two_prod(l, x, x);
@@ -260,19 +260,26 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     l.sub(l.max(l.splat(-0.0), x), q)
 }
 
-/// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = (ph + pl)·2^n`
-/// ([`exp_parts2_of_sum_in_range`] of the pair `-2|u|`), σ one rounded quotient
-/// (3 ULP in all, bound 4), its power of two applied after the product.
-/// Below -12.5 the result rounds to 0; clamping the factor at -20 keeps a
-/// huge negative `x` from lifting `x·e^-159` (the exponential at the cap)
-/// off zero, and -inf·0 away.
+/// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = p·2^n`,
+/// `-2|u| = wh + wl` an f32 pair reduced as `wh = n·ln2 + r`, `m = e^r -
+/// 1` and `p = 1 + m + wl·(1 + m)` rounded once ([`exact_forward`]'s
+/// route), σ one rounded quotient (3 ULP in all, bound 4), its power of
+/// two applied after the product. Below -12.5 the result rounds to 0;
+/// clamping the factor at -20 keeps a huge negative `x` from lifting
+/// `x·e^-159` (the exponential at the cap) off zero, and -inf·0 away.
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // |x| capped at 12.5: 2|u| <= 159.3 needs no clamp in the exponential,
     // and beyond it σ(2u) is 1 to f32 precision, or x·σ(2u) rounds to -0.
     let ax = l.min(l.splat(12.5), l.abs(x));
-    let (wh, wl) = times_quadratic(l, ax, (K2_HI, K2_LO), (KA2_HI, KA2_LO));
-    let (ph, pl, n) = exp_parts2_of_sum_in_range(l, l.neg(wh), l.neg(wl));
+    // -2|u| directly, from the constants negated (every step is exact
+    // under negation).
+    let (wh, wl) = times_quadratic(l, ax, (-K2_HI, -K2_LO), (-KA2_HI, -KA2_LO));
+    // e^(wh + wl) = 2^n·(1 + m)·(1 + wl) = 2^n·p, with p rounded once
+    // from m + wl·(1 + m).
+    let (n, r) = reduce(l, wh);
+    let m = expm1_reduced(l, r);
+    let p = l.add(l.splat(1.0), l.add(m, l.mul_add(m, wl, wl)));
     let f = l.max(l.splat(-20.0), x);
-    times_one_quotient(l, f, l.lt(x, l.splat(0.0)), ph, pl, n)
+    times_one_quotient(l, f, l.lt(x, l.splat(0.0)), p, n)
 }

@@ -171,17 +171,6 @@ pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F
     parts2_of_sum_down_to(l, PARTS_MIN, x, dx)
 }
 
-/// [`exp_parts2_of_sum`] for arguments the caller keeps within
-/// [-170, 176] (or NaN): no clamp and no range test, which saves a few
-/// operations in kernels that bound their argument anyway (gelu's
-/// forwards, whose tails round to 0 or `x` before their argument leaves
-/// the range).
-#[inline(always)]
-pub fn exp_parts2_of_sum_in_range<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F) {
-    let (hi, lo, n) = parts2_unclamped(l, x);
-    (hi, l.mul_add(hi, dx, lo), n)
-}
-
 /// The most negative argument [`exp_parts2_of_sum_deep`] reduces exactly.
 const DEEP_MIN: f32 = -210.0;
 
