@@ -235,14 +235,14 @@ fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L:
 /// The exact form's forward in f32: with `t = |x|` and `q = t·Φ(-t) =
 /// e^(-t²/2)·T(t)`, `gelu(x) = -q` for `x < 0` and `x - q` above (there
 /// `q <= x/2`, so its error counts at most once). `-t²/2 = sh + sl` is
-/// split exactly and `sh` reduced to `n·ln2 + r`; with `m = e^r - 1`,
-/// `e^(-t²/2) = 2^n·(1 + z)`, `z = m + sl·(1 + m)` (`e^sl = 1 + sl` to
-/// f32 precision), and `q = 2^n·(T + T·z)` rounds once before its power of
-/// two is applied, so tail results down to the denormal range round once.
-/// `z`'s own rounding adds at most 2^-26 (the exhaustive sweep still finds
-/// 2 ULP at most, as with `1 + z` carried as an exact pair, which took
-/// three more operations). `t` is taken as `min(|x|, 14.5)`: beyond 14.33
-/// the result is below 2^-150 and rounds to zero anyway.
+/// split exactly and `sh` reduced to `n·ln2 + r`; the low part joins the
+/// reduced argument (`r + sl`, one rounding of at most 2^-26), so with `m
+/// = e^(r + sl) - 1`, `e^(-t²/2) = 2^n·(1 + m)` and `q = 2^n·(T + T·m)`
+/// rounds once before its power of two is applied: tail results down to
+/// the denormal range round once. (The exhaustive sweep finds 2 ULP at
+/// most, as it did with `1 + m` carried as an exact pair, which took four
+/// more operations.) `t` is taken as `min(|x|, 14.5)`: beyond 14.33 the
+/// result is below 2^-150 and rounds to zero anyway.
 #[inline(always)]
 fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let t = l.min(l.splat(14.5), l.abs(x));
@@ -252,21 +252,20 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // -t²/2 split exactly as t·(-t/2) (the halving is exact).
     let (sh, sl) = two_prod(l, t, l.mul(t, l.splat(-0.5)));
     let (n, r) = reduce(l, sh);
-    let m = expm1_reduced(l, r);
-    let z = l.add(m, l.mul_add(m, sl, sl));
-    let q = Pow2::new(l, n).scale(l, l.mul_add(tail, z, tail));
+    let m = expm1_reduced(l, l.add(r, sl));
+    let q = Pow2::new(l, n).scale(l, l.mul_add(tail, m, tail));
     // x - q above zero, -q below: max(-0, x) is x or -0 (x itself for ±0
     // and NaN, max's second operand), so the signs of zero come out right.
     l.sub(l.max(l.splat(-0.0), x), q)
 }
 
 /// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = p·2^n`,
-/// `-2|u| = wh + wl` an f32 pair reduced as `wh = n·ln2 + r`, `m = e^r -
-/// 1` and `p = 1 + m + wl·(1 + m)` rounded once ([`exact_forward`]'s
-/// route), σ one rounded quotient (3 ULP in all, bound 4), its power of
-/// two applied after the product. Below -12.5 the result rounds to 0;
-/// clamping the factor at -20 keeps a huge negative `x` from lifting
-/// `x·e^-159` (the exponential at the cap) off zero, and -inf·0 away.
+/// `-2|u| = wh + wl` an f32 pair reduced as `wh = n·ln2 + r` and `p = 1 +
+/// (e^(r + wl) - 1)` ([`exact_forward`]'s route), σ one rounded quotient
+/// (3 ULP in all, bound 4), its power of two applied after the product.
+/// Below -12.5 the result rounds to 0; clamping the factor at -20 keeps a
+/// huge negative `x` from lifting `x·e^-159` (the exponential at the cap)
+/// off zero, and -inf·0 away.
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // |x| capped at 12.5: 2|u| <= 159.3 needs no clamp in the exponential,
@@ -275,11 +274,9 @@ fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // -2|u| directly, from the constants negated (every step is exact
     // under negation).
     let (wh, wl) = times_quadratic(l, ax, (-K2_HI, -K2_LO), (-KA2_HI, -KA2_LO));
-    // e^(wh + wl) = 2^n·(1 + m)·(1 + wl) = 2^n·p, with p rounded once
-    // from m + wl·(1 + m).
+    // e^(wh + wl) = 2^n·e^(r + wl).
     let (n, r) = reduce(l, wh);
-    let m = expm1_reduced(l, r);
-    let p = l.add(l.splat(1.0), l.add(m, l.mul_add(m, wl, wl)));
+    let p = l.add(l.splat(1.0), expm1_reduced(l, l.add(r, wl)));
     let f = l.max(l.splat(-20.0), x);
     times_one_quotient(l, f, l.lt(x, l.splat(0.0)), p, n)
 }
