@@ -1,16 +1,28 @@
 //! `silu` (swish): x·σ(x).
 
-use super::math::exp::{exp_parts2, exp_parts2_of_minus_abs};
+use super::math::exp::exp_parts2_of_minus_abs;
 use super::math::gradient::tame;
 use super::math::logistic::sigmoid;
-use super::math::poly::{rough_reciprocal, scale_by_pow2, Pow2};
+use super::math::poly::{horner, rough_reciprocal, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
 /// The root x0 = -1 - W(1/e) of `1 + x + e^x`, where silu' changes sign,
 /// as three f32 parts (about 72 bits).
 const ROOT: [f32; 3] = [-1.278_464_6, 1.297_928_3e-8, 1.125_746_6e-16];
-/// `e^x0 = -1 - x0`, as an unevaluated f32 sum.
-const E_ROOT: (f32, f32) = (0.278_464_56, -1.297_928_3e-8);
+/// `R(d) = ROOT_R0 + d·ROOT_R(d)` with `1 + x + e^x = d·R(d)` at `x = x0 +
+/// d`, `|d| <= 1/4`; relative error 0.17·2^-24 with these f32 coefficients
+/// (`tools/polyfit.py silu_root_f32`).
+const ROOT_R0: f32 = 1.278_464_6;
+const ROOT_R: [f32; 6] = [
+    0.139_232_28,
+    0.046_407_11,
+    0.011_601_994,
+    0.002_473_594,
+    0.000_399_451_27,
+    -0.001_553_107_8,
+];
+/// How far from x0 `d·R(d)` takes over from `(1 + x) + e^x`.
+const ROOT_BAND: f32 = 0.25;
 
 /// SiLU / swish `x·σ(x)`.
 ///
@@ -20,10 +32,9 @@ const E_ROOT: (f32, f32) = (0.278_464_56, -1.297_928_3e-8);
 /// to x ≈ -107) round once too; within 2 ULP. Backward
 /// `dy·σ(x)·(1 + x·σ(-x))`, which is `dy·(1 + e + x·e)/(1+e)²` for
 /// `x >= 0` and `dy·e·N/(1+e)²` with `N = 1 + x + e^x` for `x < 0`; N
-/// vanishes at x0 ≈ -1.2785, so it is computed as `(x - x0) +
-/// e^x0·expm1(x - x0)` (same-signed terms, x0 to 72 bits), which keeps its
-/// relative accuracy at the root. Not monotonic: no backward from the
-/// output.
+/// vanishes at x0 ≈ -1.2785, so within 1/4 of it N is `d·R(d)`, `d = x -
+/// x0` (x0 to 72 bits) and `R` a polynomial, which keeps its relative
+/// accuracy at the root. Not monotonic: no backward from the output.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Silu;
 
@@ -94,16 +105,19 @@ impl Elementwise for Silu {
         let capped = l.min(l.splat(1e30), x);
         let right = l.div(l.mul(dy, l.mul_add(capped, e, l.add(one, e))), d2);
 
-        // x < 0: dy·e·N/(1+e)², N = d + e^x0·expm1(d), d = x - x0.
+        // x < 0: dy·e·N/(1+e)², N = 1 + x + e^x (e = e^x there). Within
+        // 1/4 of its root x0, N = d·R(d) with d = x - x0 (the first
+        // difference exact); elsewhere |N| >= 0.3 and (1 + x) + e^x from
+        // e's parts keeps its relative accuracy.
         let d = l.sub(
             l.sub(l.sub(x, l.splat(ROOT[0])), l.splat(ROOT[1])),
             l.splat(ROOT[2]),
         );
-        let (qh, ql, m) = exp_parts2(l, d);
-        // expm1(d) = (qh·2^m - 1) + ql·2^m; exact where m = 0 (small d).
-        let pow2_m = Pow2::new(l, m);
-        let em1 = l.add(l.sub(pow2_m.scale(l, qh), one), pow2_m.scale(l, ql));
-        let big_n = l.mul_add(l.splat(E_ROOT.0), em1, l.mul_add(l.splat(E_ROOT.1), em1, d));
+        let far = l.add(l.add(l.add(one, x), e), pow2.scale(l, pl));
+        let near_root = l.le(l.abs(d), l.splat(ROOT_BAND));
+        // d·R(d) = d·R0 + d²·ROOT_R(d): the leading term inside the FMA.
+        let rest = l.mul(l.mul(d, d), horner(l, d, &ROOT_R));
+        let big_n = l.select(near_root, l.mul_add(d, l.splat(ROOT_R0), rest), far);
         let a = l.mul(dy, big_n);
         let left = pow2.scale(l, l.div(l.mul_add(a, ph, l.mul(a, pl)), d2));
         let left = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), left);

@@ -256,6 +256,19 @@ FITS["gelu_tanh_root_f32"] = (
 )
 
 
+# silu's backward: N = 1 + x + e^x, the factor of silu'(x) = e^x N/(1 + e^x)^2
+# that crosses zero at x0 = -1 - W(1/e), as d R(d) about it (f32 lanes).
+def silu_factor(x):
+    return 1 + x + mp.exp(x)
+
+
+ROOTS["silu"] = mp.findroot(silu_factor, -1.28)
+FITS["silu_root_f32"] = (
+    around_root(silu_factor, ROOTS["silu"]), -mp.mpf("0.25"), mp.mpf("0.25"), 0, 1, 7, True,
+    "R(d) with 1 + x + e^x = d R(d) at x = x0 + d, x0 = -1.2785 its root, |d| <= 1/4 (f32)",
+)
+
+
 def ratfit(f, lo, hi, nd, dd, p0=None, points=300, iterations=40):
     """Rational P(t)/Q(t) (degrees nd, dd, Q(0) = 1, and P(0) = p0 if given)
     minimizing the max relative error: Loeb's linearization (weights 1/Q of the
