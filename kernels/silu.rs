@@ -101,9 +101,10 @@ impl Elementwise for Silu {
         // (1 + e)² = e·(e + 2) + 1, rounded once.
         let d2 = l.mul_add(e, l.add(e, l.splat(2.0)), one);
 
-        // x >= 0: dy·(1 + e + x·e)/(1+e)², all terms positive.
+        // x >= 0: dy·(1 + e + x·e)/(1+e)², all terms positive (the
+        // numerator here, the quotient below).
         let capped = l.min(l.splat(1e30), x);
-        let right = l.div(l.mul(dy, l.mul_add(capped, e, l.add(one, e))), d2);
+        let right = l.mul(dy, l.mul_add(capped, e, l.add(one, e)));
 
         // x < 0: dy·e·N/(1+e)², N = 1 + x + e^x (e = e^x there). Within
         // 1/4 of its root x0, N = d·R(d) with d = x - x0 (the first
@@ -119,9 +120,12 @@ impl Elementwise for Silu {
         let rest = l.mul(l.mul(d, d), horner(l, d, &ROOT_R));
         let big_n = l.select(near_root, l.mul_add(d, l.splat(ROOT_R0), rest), far);
         let a = l.mul(dy, big_n);
-        let left = pow2.scale(l, l.div(l.mul_add(a, ph, l.mul(a, pl)), d2));
-        let left = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), left);
-        let out = l.select(l.lt(x, zero), left, right);
+        let left = l.mul_add(a, ph, l.mul(a, pl));
+        // One division for both sides; 2^n applied after it below zero.
+        let negative = l.lt(x, zero);
+        let q = l.div(l.select(negative, left, right), d2);
+        let out = l.select(negative, pow2.scale(l, q), q);
+        let out = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), out);
 
         // -1/2 <= x < 0: σ + x·σ(1-σ) has no cancellation there (the second
         // term is at most a third of the first), and with σ to 1 ULP it
