@@ -2,7 +2,6 @@
 
 use super::math::exp::exp_parts2_of_minus_abs;
 use super::math::gradient::tame;
-use super::math::logistic::sigmoid;
 use super::math::poly::{horner, rough_reciprocal, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
@@ -127,16 +126,6 @@ impl Elementwise for Silu {
         let out = l.select(negative, pow2.scale(l, q), q);
         let out = l.select(l.lt(x, l.splat(-120.0)), l.mul(dy, l.splat(-0.0)), out);
 
-        // -1/2 <= x < 0: σ + x·σ(1-σ) has no cancellation there (the second
-        // term is at most a third of the first), and with σ to 1 ULP it
-        // stays within 3 ULP, where the quotient above reaches 5 for some
-        // dy (58 inputs near x = -0.22 in the exhaustive sweep).
-        let near = l.and_mask(l.ge(x, l.splat(-0.5)), l.lt(x, zero));
-        if l.any(near) {
-            let s = sigmoid(l, x);
-            let g = l.mul_add(x, l.mul(s, l.sub(one, s)), s);
-            return scale_by_pow2(l, l.select(near, l.mul(dy, g), out), shift);
-        }
         scale_by_pow2(l, out, shift)
     }
 }
