@@ -171,6 +171,20 @@ pub fn exp_parts2_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F, L::F
     parts2_of_sum_down_to(l, PARTS_MIN, x, dx)
 }
 
+/// `(p, n)` with `e^(x + dx) = p·2^n`, `p` one rounded value, for an
+/// argument given as [`exp_parts2_of_sum`] takes it: `dx` joins the
+/// reduced argument (`e^(r + dx)`, one more rounding of at most 2^-26)
+/// instead of a product with the pair afterwards, for callers that would
+/// add the pair up at once. Outside [-170, 176] the parts are those of the
+/// nearer end, `dx` ignored, as [`exp_parts2_of_sum`]'s.
+#[inline(always)]
+pub fn exp_parts_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F) {
+    let xc = clamp(l, PARTS_MIN, x);
+    let (n, r) = reduce(l, xc);
+    let dx = l.select(l.eq(xc, x), dx, l.splat(0.0));
+    (l.add(l.splat(1.0), expm1_reduced(l, l.add(r, dx))), n)
+}
+
 /// The most negative argument [`exp_parts2_of_sum_deep`] reduces exactly.
 const DEEP_MIN: f32 = -210.0;
 
@@ -267,5 +281,58 @@ mod tests {
     #[test]
     fn exp_parts_of_minus_twice_matches_f64() {
         on_every_backend(AgainstF64);
+    }
+
+    /// [`exp_parts_of_sum`] against `e^(x + dx)` in f64, on one backend:
+    /// `x` over every binade up to 2^7 of both signs, and past the clamp,
+    /// `dx` a rounding error of `x` (a quarter of its ULP, either sign);
+    /// `p·2^n` within 2^-23 relative inside [-170, 176] (the one rounding
+    /// of `p` plus the exponential's), and `e^x` at the nearer end outside
+    /// it, `dx` ignored there.
+    #[derive(Clone, Copy)]
+    struct OfSumAgainstF64;
+
+    impl LaneOp for OfSumAgainstF64 {
+        type Output = ();
+
+        fn run<L: Lanes>(self, l: L) {
+            let w = L::WIDTH;
+            let (mut x, mut dx) = ([0.0f32; 16], [0.0f32; 16]);
+            let (mut p, mut n) = ([0.0f32; 16], [0.0f32; 16]);
+            let mut worst = 0.0f64;
+            for exponent in -30..=9 {
+                for step in 0..32 {
+                    for i in 0..w {
+                        let k = step * 16 + i;
+                        let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
+                        let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+                        x[i] = (sign * mantissa * 2f64.powi(exponent)) as f32;
+                        let ulp = f32::from_bits(x[i].abs().to_bits() + 1) - x[i].abs();
+                        dx[i] = ulp * if k % 3 == 0 { 0.25 } else { -0.25 };
+                    }
+                    let (pv, nv) = exp_parts_of_sum(l, l.load(&x[..w]), l.load(&dx[..w]));
+                    l.store(pv, &mut p[..w]);
+                    l.store(nv, &mut n[..w]);
+                    for i in 0..w {
+                        let inside = (PARTS_MIN..=PARTS_MAX).contains(&x[i]);
+                        let want = if inside {
+                            (x[i] as f64 + dx[i] as f64).exp()
+                        } else {
+                            (x[i].clamp(PARTS_MIN, PARTS_MAX) as f64).exp()
+                        };
+                        let got = p[i] as f64 * 2f64.powi(n[i] as i32);
+                        let err = ((got - want) / want).abs();
+                        assert!(err < 2f64.powi(-23), "off by {err:e} at x = {:e}", x[i]);
+                        worst = worst.max(err);
+                    }
+                }
+            }
+            assert!(worst > 2f64.powi(-30), "worst {worst:e}");
+        }
+    }
+
+    #[test]
+    fn exp_parts_of_sum_matches_f64() {
+        on_every_backend(OfSumAgainstF64);
     }
 }

@@ -11,7 +11,7 @@
 //! kernels that use them), and about 40% faster. NaN propagates;
 //! σ(±inf) = 1, 0.
 
-use super::exp::{exp_parts2, exp_parts2_of_minus_abs, exp_parts2_of_sum, exp_parts_of_minus_abs};
+use super::exp::{exp_parts2, exp_parts2_of_minus_abs, exp_parts_of_minus_abs, exp_parts_of_sum};
 use super::poly::{rough_reciprocal, Pow2};
 use crate::kernel::prelude::*;
 
@@ -43,16 +43,17 @@ pub fn sigmoid_one_quotient<L: Lanes>(l: L, x: L::F) -> L::F {
 }
 
 /// σ(x + dx) as one rounded quotient: [`sigmoid_one_quotient`] of an
-/// argument given as an unevaluated sum (the pair's low part folded into
-/// `e` before it rounds). For the backwards of softplus and logsigmoid,
-/// whose bound of 4 ULP leaves room for σ's 2 plus the product with `dy`.
+/// argument given as an unevaluated sum (the low part folded into the
+/// exponential's reduced argument, [`exp_parts_of_sum`]). For softplus's
+/// backward, whose bound of 4 ULP leaves room for σ's 2 plus the product
+/// with `dy`.
 #[inline(always)]
 pub fn sigmoid_one_quotient_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
     let negative = l.lt(x, l.splat(0.0));
     let minus_dx = l.select(negative, dx, l.neg(dx));
-    let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(x)), minus_dx);
+    let (p, n) = exp_parts_of_sum(l, l.neg(l.abs(x)), minus_dx);
     let pow2 = Pow2::new(l, n);
-    let y = one_quotient(l, negative, l.add(ph, pl), &pow2);
+    let y = one_quotient(l, negative, p, &pow2);
     l.select(negative, pow2.scale(l, y), y)
 }
 
