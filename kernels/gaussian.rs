@@ -1,6 +1,7 @@
 //! `gaussian`: e^(-x²).
 
-use super::math::exp::exp_parts2_of_sum;
+use super::math::dd::two_prod;
+use super::math::exp::{exp_parts2_of_sum, expm1_reduced, reduce};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -47,10 +48,16 @@ impl Elementwise for Gaussian {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (ph, pl, n) = Self::parts(l, x);
-        let y = scale_by_pow2(l, l.add(ph, pl), n);
-        // Past 11, e^(-x²) < 2^-150 (and x² may overflow).
-        l.select(l.gt(l.abs(x), l.splat(11.0)), l.splat(0.0), y)
+        // |x| capped at 11, where e^(-x²) < 2^-174 already rounds to 0:
+        // -x² >= -121 needs no clamp in the exponential, and x² stays
+        // finite (a NaN is kept: min returns its second operand).
+        let t = l.min(l.splat(11.0), l.abs(x));
+        let (sh, sl) = two_prod(l, t, l.neg(t));
+        // e^(sh + sl) = 2^n·e^(r + sl), one value rounded once, its power
+        // of two applied last.
+        let (n, r) = reduce(l, sh);
+        let p = l.add(l.splat(1.0), expm1_reduced(l, l.add(r, sl)));
+        scale_by_pow2(l, p, n)
     }
 
     #[inline(always)]
