@@ -284,11 +284,11 @@ mod tests {
     }
 
     /// [`exp_parts_of_sum`] against `e^(x + dx)` in f64, on one backend:
-    /// `x` over every binade up to 2^7 of both signs, and past the clamp,
-    /// `dx` a rounding error of `x` (a quarter of its ULP, either sign);
-    /// `p·2^n` within 2^-23 relative inside [-170, 176] (the one rounding
-    /// of `p` plus the exponential's), and `e^x` at the nearer end outside
-    /// it, `dx` ignored there.
+    /// `x` over every binade up to 2^10 of both signs (past the clamp from
+    /// 2^8 on), `dx` a rounding error of `x` (a quarter of its ULP, either
+    /// sign); `p·2^n` within 2^-23 relative inside [-170, 176] (the one
+    /// rounding of `p` plus the exponential's), and `e^x` at the nearer end
+    /// outside it, `dx` ignored there.
     #[derive(Clone, Copy)]
     struct OfSumAgainstF64;
 

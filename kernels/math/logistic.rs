@@ -60,10 +60,9 @@ pub fn sigmoid_one_quotient_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
 /// `f·σ(z)` from `e = e^-|z| = p·2^n` and the sign of `z`, with σ as one
 /// rounded quotient ([`sigmoid_one_quotient`]'s) and the power of two
 /// applied after the product, so a product in the denormal range rounds
-/// once. σ's 2 ULP plus
-/// the product's rounding, for callers whose bound leaves room (gelu's
-/// tanh form: 3 ULP against 4; with σ corrected to 1 ULP it was 2, at 1.2x
-/// the time).
+/// once. σ's 2 ULP plus the product's rounding, for callers whose bound
+/// leaves room (gelu's tanh form: 3 ULP against 4; with σ corrected to 1
+/// ULP it was 2, at 1.2x the time).
 #[inline(always)]
 pub fn times_one_quotient<L: Lanes>(l: L, f: L::F, negative: L::M, p: L::F, n: L::F) -> L::F {
     let pow2 = Pow2::new(l, n);
