@@ -234,7 +234,7 @@ pub fn expm1<L: Lanes>(l: L, x: L::F) -> L::F {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{on_every_backend, LaneOp};
+    use crate::lanes::{map_pairs, on_every_backend, LaneOp};
 
     /// [`exp_parts_of_minus_twice`] against `e^(-2a)` in f64, on one
     /// backend: `a` over every binade up to tanh's cap (with spread
@@ -247,31 +247,22 @@ mod tests {
         type Output = ();
 
         fn run<L: Lanes>(self, l: L) {
-            let w = L::WIDTH;
-            let mut a = [0.0f32; 16];
-            let (mut s, mut v) = ([0.0f32; 16], [0.0f32; 16]);
-            let mut worst = 0.0f64;
+            let mut a = vec![0.0f32];
             for exponent in -149..=3 {
-                for step in 0..32 {
-                    for (i, ai) in a[..w].iter_mut().enumerate() {
-                        let mantissa = 1.0 + ((step * 16 + i) as f64 * 0.618_034).fract();
-                        *ai = ((mantissa * 2f64.powi(exponent)) as f32).min(9.1);
-                    }
-                    if step == 0 {
-                        a[0] = 0.0;
-                    }
-                    let (sv, vv) = exp_parts_of_minus_twice(l, l.load(&a[..w]));
-                    l.store(sv, &mut s[..w]);
-                    l.store(vv, &mut v[..w]);
-                    for i in 0..w {
-                        assert_eq!(s[i].to_bits() & 0x807F_FFFF, 0, "s at a = {:e}", a[i]);
-                        let want = (-2.0 * a[i] as f64).exp();
-                        let got = s[i] as f64 * (1.0 - v[i] as f64);
-                        let err = ((got - want) / want).abs();
-                        assert!(err < 2f64.powi(-23), "off by {err:e} at a = {:e}", a[i]);
-                        worst = worst.max(err);
-                    }
+                for k in 0..512 {
+                    let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
+                    a.push(((mantissa * 2f64.powi(exponent)) as f32).min(9.1));
                 }
+            }
+            let (s, v) = map_pairs(l, &a, &a, |a, _| exp_parts_of_minus_twice(l, a));
+            let mut worst = 0.0f64;
+            for i in 0..a.len() {
+                assert_eq!(s[i].to_bits() & 0x807F_FFFF, 0, "s at a = {:e}", a[i]);
+                let want = (-2.0 * a[i] as f64).exp();
+                let got = s[i] as f64 * (1.0 - v[i] as f64);
+                let err = ((got - want) / want).abs();
+                assert!(err < 2f64.powi(-23), "off by {err:e} at a = {:e}", a[i]);
+                worst = worst.max(err);
             }
             // Not exact everywhere: the test sees real rounding errors.
             assert!(worst > 2f64.powi(-30), "worst {worst:e}");
@@ -296,36 +287,30 @@ mod tests {
         type Output = ();
 
         fn run<L: Lanes>(self, l: L) {
-            let w = L::WIDTH;
-            let (mut x, mut dx) = ([0.0f32; 16], [0.0f32; 16]);
-            let (mut p, mut n) = ([0.0f32; 16], [0.0f32; 16]);
-            let mut worst = 0.0f64;
+            let (mut x, mut dx) = (Vec::new(), Vec::new());
             for exponent in -30..=9 {
-                for step in 0..32 {
-                    for i in 0..w {
-                        let k = step * 16 + i;
-                        let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
-                        let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
-                        x[i] = (sign * mantissa * 2f64.powi(exponent)) as f32;
-                        let ulp = f32::from_bits(x[i].abs().to_bits() + 1) - x[i].abs();
-                        dx[i] = ulp * if k % 3 == 0 { 0.25 } else { -0.25 };
-                    }
-                    let (pv, nv) = exp_parts_of_sum(l, l.load(&x[..w]), l.load(&dx[..w]));
-                    l.store(pv, &mut p[..w]);
-                    l.store(nv, &mut n[..w]);
-                    for i in 0..w {
-                        let inside = (PARTS_MIN..=PARTS_MAX).contains(&x[i]);
-                        let want = if inside {
-                            (x[i] as f64 + dx[i] as f64).exp()
-                        } else {
-                            (x[i].clamp(PARTS_MIN, PARTS_MAX) as f64).exp()
-                        };
-                        let got = p[i] as f64 * 2f64.powi(n[i] as i32);
-                        let err = ((got - want) / want).abs();
-                        assert!(err < 2f64.powi(-23), "off by {err:e} at x = {:e}", x[i]);
-                        worst = worst.max(err);
-                    }
+                for k in 0..512 {
+                    let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
+                    let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+                    let xi = (sign * mantissa * 2f64.powi(exponent)) as f32;
+                    let ulp = f32::from_bits(xi.abs().to_bits() + 1) - xi.abs();
+                    x.push(xi);
+                    dx.push(ulp * if k % 3 == 0 { 0.25 } else { -0.25 });
                 }
+            }
+            let (p, n) = map_pairs(l, &x, &dx, |x, dx| exp_parts_of_sum(l, x, dx));
+            let mut worst = 0.0f64;
+            for i in 0..x.len() {
+                let inside = (PARTS_MIN..=PARTS_MAX).contains(&x[i]);
+                let want = if inside {
+                    (x[i] as f64 + dx[i] as f64).exp()
+                } else {
+                    (x[i].clamp(PARTS_MIN, PARTS_MAX) as f64).exp()
+                };
+                let got = p[i] as f64 * 2f64.powi(n[i] as i32);
+                let err = ((got - want) / want).abs();
+                assert!(err < 2f64.powi(-23), "off by {err:e} at x = {:e}", x[i]);
+                worst = worst.max(err);
             }
             assert!(worst > 2f64.powi(-30), "worst {worst:e}");
         }

@@ -332,6 +332,37 @@ pub(crate) fn on_every_backend<Op: LaneOp<Output = ()> + Copy>(op: Op) {
     }
 }
 
+/// `f` over two whole input slices, one vector of lanes at a time (the
+/// tail through partial loads and stores), giving two output slices: the
+/// lane plumbing of the unit tests in `kernels/math`, which then check
+/// every element against an f64 reference.
+#[cfg(test)]
+pub(crate) fn map_pairs<L: Lanes>(
+    l: L,
+    a: &[f32],
+    b: &[f32],
+    f: impl Fn(L::F, L::F) -> (L::F, L::F),
+) -> (Vec<f32>, Vec<f32>) {
+    assert_eq!(a.len(), b.len());
+    let (mut y, mut z) = (vec![0.0; a.len()], vec![0.0; a.len()]);
+    for start in (0..a.len()).step_by(L::WIDTH) {
+        let end = (start + L::WIDTH).min(a.len());
+        if end - start == L::WIDTH {
+            let (u, v) = f(l.load(&a[start..end]), l.load(&b[start..end]));
+            l.store(u, &mut y[start..end]);
+            l.store(v, &mut z[start..end]);
+        } else {
+            let (u, v) = f(
+                l.load_partial(&a[start..end]),
+                l.load_partial(&b[start..end]),
+            );
+            l.store_partial(u, &mut y[start..end]);
+            l.store_partial(v, &mut z[start..end]);
+        }
+    }
+    (y, z)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
