@@ -4,7 +4,7 @@ use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
 use super::math::exp::{exp_parts2_of_sum_deep, expm1_reduced, reduce};
 use super::math::gradient::tame;
-use super::math::logistic::times_one_quotient;
+use super::math::logistic::over_one_plus_exp;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
@@ -46,13 +46,11 @@ const TANH_R: [f32; 7] = [
 /// also in f32: `e^(-t²/2)·G(t)` below zero and `1 - e^(-t²/2)·G(t)`
 /// above, `G` piecewise too, with gelu's minimum factored out of it.
 ///
-/// `tanh`: `1 + tanh u = 2σ(2u)`, so `x·σ(2u)` with `v = e^(-2|u|)`, `2u`
-/// an f32 pair: `x/(1 + v)` for `x >= 0`, `x·v/(1 + v)` below; backward
+/// `tanh`: `1 + tanh u = 2σ(2u)`, so the forward is `x/(1 + e^(-2u))`,
+/// `2u` an f32 pair and the quotient rounded once for both signs of `x`
+/// (within 2 ULP); backward, with `v = e^(-2|u|)`,
 /// `f·((1 + v) + 2x·u'·s)/(1 + v)²` (`f = 1, s = v` for `x >= 0`, `f = v,
-/// s = 1` below).
-/// The tanh form's forward stays in f32 too: σ(2u) as one rounded
-/// quotient, the product with `x` taken before the power of two of `v`
-/// (within 3 ULP). So does its backward; it crosses zero near x = -0.75, where
+/// s = 1` below), in f32 too; it crosses zero near x = -0.75, where
 /// `d·R(d)` about the root takes over.
 /// Not available from the output (gelu is not monotone).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -259,24 +257,18 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     l.sub(l.max(l.splat(-0.0), x), q)
 }
 
-/// The tanh form's forward in f32: `x·σ(2u)` from `e^(-2|u|) = p·2^n`,
-/// `-2|u| = wh + wl` an f32 pair reduced as `wh = n·ln2 + r` and `p = 1 +
-/// (e^(r + wl) - 1)` ([`exact_forward`]'s route), σ one rounded quotient
-/// (3 ULP in all, bound 4), its power of two applied after the product.
-/// Below -12.5 the result rounds to 0; clamping the factor at -20 keeps a
-/// huge negative `x` from lifting `x·e^-159` (the exponential at the cap)
-/// off zero, and -inf·0 away.
+/// The tanh form's forward in f32: `x·σ(2u) = x/(1 + e^(-2u))`, with
+/// `-2u` an f32 pair and the quotient rounded once whatever the sign of
+/// `x` ([`over_one_plus_exp`]). `x` is taken in [-12.5, 8] inside `u`:
+/// above 8, `e^(-2u) < 2^-71` and the quotient is `x` exactly either way;
+/// below -12.5 the result rounds to -0 (`-2u` is 159 at -12.5, inside the
+/// exponential's range), and capping the numerator at -20 keeps a huge
+/// negative `x` from lifting `x·e^-159` off zero (and -inf·0 away).
 #[inline(always)]
 fn tanh_forward<L: Lanes>(l: L, x: L::F) -> L::F {
-    // |x| capped at 12.5: 2|u| <= 159.3 needs no clamp in the exponential,
-    // and beyond it σ(2u) is 1 to f32 precision, or x·σ(2u) rounds to -0.
-    let ax = l.min(l.splat(12.5), l.abs(x));
-    // -2|u| directly, from the constants negated (every step is exact
-    // under negation).
-    let (wh, wl) = times_quadratic(l, ax, (-K2_HI, -K2_LO), (-KA2_HI, -KA2_LO));
-    // e^(wh + wl) = 2^n·e^(r + wl).
-    let (n, r) = reduce(l, wh);
-    let p = l.add(l.splat(1.0), expm1_reduced(l, l.add(r, wl)));
-    let f = l.max(l.splat(-20.0), x);
-    times_one_quotient(l, f, l.lt(x, l.splat(0.0)), p, n)
+    // min and max keep a NaN (their second operand).
+    let xc = l.min(l.splat(8.0), l.max(l.splat(-12.5), x));
+    // -2u from the constants negated (every step is exact under negation).
+    let (zh, zl) = times_quadratic(l, xc, (-K2_HI, -K2_LO), (-KA2_HI, -KA2_LO));
+    over_one_plus_exp(l, l.max(l.splat(-20.0), x), zh, zl)
 }

@@ -5,8 +5,9 @@ use crate::kernel::prelude::*;
 
 /// Logistic sigmoid `σ(x) = 1/(1 + e^-x)`.
 ///
-/// Forward by [`super::math::logistic::sigmoid_one_quotient`] (within 2
-/// ULP, down to the denormal range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²`
+/// Forward by [`super::math::logistic::sigmoid_one_quotient`], `1/(1 +
+/// e^-x)` as one rounded quotient (within 2 ULP, down to the denormal
+/// range). Backward `dy·σ(x)·σ(-x) = dy·e/(1+e)²`
 /// with `e = e^-|x|` kept unrounded and its power of two applied last
 /// ([`super::math::logistic::times_slope`]); from the output `dy·y·(1-y)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -122,6 +122,12 @@ FITS = {
     ),
     # The entries below take an options dict before the description: `fixed`
     # (leading coefficients given, not fitted) and `double` (round to f64).
+    # e^r itself on |r| <= ln2/2 (exp.rs's E holds the x^1.. coefficients):
+    # expm1_reduced_plus, for callers that need e^r's absolute accuracy only.
+    "exp_core": (
+        mp.exp, -LN2 / 2 - mp.mpf("0.0001"), LN2 / 2 + mp.mpf("0.0001"), 0, 1, 7, True, {"fixed": (1, 1)},
+        "e^r = 1 + r (1 + c2 r + ... + c6 r^5) on |r| <= ln2/2 (f32)",
+    ),
     # sin r = r + r^3 S(r^2) on |r| <= 0.8 (pi/4 plus what an f32 quadrant
     # estimate can leave); the fitted x^3.. coefficients are S's.
     "sin_core": (
