@@ -2,7 +2,8 @@
 
 use super::math::exp::exp_parts2_of_minus_abs;
 use super::math::gradient::tame;
-use super::math::poly::{horner, rough_reciprocal, scale_by_pow2, Pow2};
+use super::math::logistic::over_one_plus_exp;
+use super::math::poly::{horner, scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
 /// The root x0 = -1 - W(1/e) of `1 + x + e^x`, where silu' changes sign,
@@ -25,10 +26,10 @@ const ROOT_BAND: f32 = 0.25;
 
 /// SiLU / swish `x·σ(x)`.
 ///
-/// `x >= 0`: `x/(1 + e)` with `e = e^-x`; `x < 0`: `x·e/(1 + e)` with
-/// `e = e^x`; the numerator is an unevaluated sum, `1 + e` is rounded once,
-/// and the power of two of `e` is applied last, so denormal results (down
-/// to x ≈ -107) round once too; within 2 ULP. Backward
+/// Forward `x/(1 + e^-x)` as one rounded quotient for both signs of `x`
+/// ([`super::math::logistic::over_one_plus_exp`]: the power of two of
+/// `e^-x` applied last, so denormal results, down to x ≈ -107, round once
+/// more at most); within 2 ULP. Backward
 /// `dy·σ(x)·(1 + x·σ(-x))`, which is `dy·(1 + e + x·e)/(1+e)²` for
 /// `x >= 0` and `dy·e·N/(1+e)²` with `N = 1 + x + e^x` for `x < 0`; N
 /// vanishes at x0 ≈ -1.2785, so within 1/4 of it N is `d·R(d)`, `d = x -
@@ -62,31 +63,13 @@ impl Elementwise for Silu {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (one, zero) = (l.splat(1.0), l.splat(0.0));
-        let negative = l.lt(x, zero);
-        // e = e^-|x| = (ph + pl)·2^n; 1 + e = dh + dl exactly.
-        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
-        let pow2 = Pow2::new(l, n);
-        let e = pow2.scale(l, ph);
-        let dh = l.add(one, e);
-        // Numerator: x (x >= 0) or x·(ph + pl) (x < 0, unscaled), as nh + nl.
-        // Below -170 (where e is clamped) x·e^x is taken at -170: it rounds
-        // to -0 there, as the true value does below about -107 (and -inf
-        // gives -0, not -inf·0).
-        let xc = l.max(l.splat(-170.0), x);
-        let xh = l.mul(xc, ph);
-        let xl = l.mul_add(xc, pl, l.mul_add(xc, ph, l.neg(xh)));
-        let nh = l.select(negative, xh, x);
-        let nl = l.select(negative, xl, zero);
-        // q = nh/dh rounds once; the numerator's low part (x·ph's rounding
-        // error and x·pl, up to an ULP of q) goes back in through a 6%
-        // reciprocal of dh. Left out, the rounding of 1 + e and of q itself
-        // keep the result within 2 ULP (the exhaustive sweep); correcting
-        // them as well cost a fifth more time.
-        let q = l.div(nh, dh);
-        let y = l.mul_add(nl, rough_reciprocal(l, dh), q);
-        // Far right 1 + e rounds to 1, so y = x (also +inf).
-        l.select(negative, pow2.scale(l, y), y)
+        // x/(1 + e^-x) as one rounded quotient. -x is taken in [-80, 110]:
+        // above 80 the quotient is x exactly either way (also +inf); below
+        // -110 the result rounds to -0, and capping the numerator at -110
+        // keeps a huge negative x from lifting x·e^-110 off zero (and
+        // -inf·0 away). min and max keep a NaN (their second operand).
+        let z = l.min(l.splat(110.0), l.max(l.splat(-80.0), l.neg(x)));
+        over_one_plus_exp(l, l.max(l.splat(-110.0), x), z, l.splat(-0.0))
     }
 
     #[inline(always)]
