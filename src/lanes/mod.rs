@@ -98,6 +98,12 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn store_stream(self, v: Self::F, d: &mut [f32]) {
         self.store(v, d)
     }
+    /// Asks the cache to fetch the line holding `p` (a hint: any address,
+    /// never faults, no effect on results). Default: nothing.
+    #[inline(always)]
+    fn prefetch(self, p: *const f32) {
+        let _ = p;
+    }
     /// Orders earlier streaming stores before every later store (`sfence`),
     /// so another thread that sees the call finish sees its output.
     #[inline(always)]

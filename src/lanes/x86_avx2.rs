@@ -96,6 +96,12 @@ impl Lanes for Avx2 {
         unsafe { _mm256_stream_ps(d.as_mut_ptr(), v) }
     }
     #[inline(always)]
+    fn prefetch(self, p: *const f32) {
+        // SAFETY: a prefetch reads nothing architecturally and never
+        // faults, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast()) }
+    }
+    #[inline(always)]
     fn stream_fence(self) {
         cpu!(_mm_sfence())
     }
