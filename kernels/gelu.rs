@@ -2,7 +2,7 @@
 
 use super::math::dd::{pass_nan, two_prod, two_sum};
 use super::math::erf::{normal_tail_minus_t_density, normal_tail_times_t};
-use super::math::exp::{exp_parts2_of_sum_deep, expm1_reduced, reduce};
+use super::math::exp::{exp_parts2_of_sum_deep, expm1_reduced_times_plus, reduce};
 use super::math::gradient::tame;
 use super::math::logistic::over_one_plus_exp;
 use super::math::poly::{horner, scale_by_pow2, Pow2};
@@ -234,12 +234,12 @@ fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L:
 /// e^(-t²/2)·T(t)`, `gelu(x) = -q` for `x < 0` and `x - q` above (there
 /// `q <= x/2`, so its error counts at most once). `-t²/2 = sh + sl` is
 /// split exactly and `sh` reduced to `n·ln2 + r`; the low part joins the
-/// reduced argument (`r + sl`, one rounding of at most 2^-26), so with `m
-/// = e^(r + sl) - 1`, `e^(-t²/2) = 2^n·(1 + m)` and `q = 2^n·(T + T·m)`
-/// rounds once before its power of two is applied: tail results down to
-/// the denormal range round once. (The exhaustive sweep finds 2 ULP at
-/// most, as it did with `1 + m` carried as an exact pair, which took four
-/// more operations.) `t` is taken as `min(|x|, 14.5)`: beyond 14.33 the
+/// reduced argument (`r' = r + sl`, one rounding of at most 2^-26), and
+/// `q = 2^n·((T·r')·E(r') + T)` with `e^r' = 1 + r'·E(r')`
+/// ([`expm1_reduced_times_plus`]) rounds once (but for `T·r'`) before its
+/// power of two is applied: tail results down to the denormal range round
+/// once. (The exhaustive sweep finds 2 ULP at most, as it did with `1 + m`
+/// carried as an exact pair, which took five more operations.) `t` is taken as `min(|x|, 14.5)`: beyond 14.33 the
 /// result is below 2^-150 and rounds to zero anyway.
 #[inline(always)]
 fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
@@ -250,8 +250,8 @@ fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     // -t²/2 split exactly as t·(-t/2) (the halving is exact).
     let (sh, sl) = two_prod(l, t, l.mul(t, l.splat(-0.5)));
     let (n, r) = reduce(l, sh);
-    let m = expm1_reduced(l, l.add(r, sl));
-    let q = Pow2::new(l, n).scale(l, l.mul_add(tail, m, tail));
+    let r = l.add(r, sl);
+    let q = Pow2::new(l, n).scale(l, expm1_reduced_times_plus(l, r, tail));
     // x - q above zero, -q below: max(-0, x) is x or -0 (x itself for ±0
     // and NaN, max's second operand), so the signs of zero come out right.
     l.sub(l.max(l.splat(-0.0), x), q)
