@@ -106,6 +106,12 @@ FITS = {
         -LN2 / 2 - mp.mpf("0.0001"), LN2 / 2 + mp.mpf("0.0001"), 0, 1, 6, True,
         "q(r) with e^r - 1 = r + r^2 q(r)",
     ),
+    # The same one degree lower, for tanh's exponential (exp.rs's Q_SHORT).
+    "expm1_core_short": (
+        lambda r: (mp.expm1(r) - r) / r**2 if abs(r) > 1e-20 else mp.mpf(1) / 2 + r / 6,
+        -LN2 / 2 - mp.mpf("0.0001"), LN2 / 2 + mp.mpf("0.0001"), 0, 1, 5, True,
+        "q(r) with e^r - 1 = r + r^2 q(r), degree 4",
+    ),
     # log(1+f) = f - f^2/2 + s (f^2/2 + R(z)), s = f/(2+f), z = s^2: R(z)/z.
     "log1p_core": (
         lambda z: (2 * mp.atanh(mp.sqrt(z)) - 2 * mp.sqrt(z)) / mp.sqrt(z) / z
