@@ -103,7 +103,10 @@ const UNROLL: usize = 4;
 /// threads, 512, 1024 and 2048 elements ahead did about as well (gelu
 /// 0.19 -> 0.16 ns/elem), 4096 no better than none. The backward loops
 /// (two inputs) do without: hints on both inputs made relu's and
-/// sigmoid's backward slower on one thread.
+/// sigmoid's backward slower on one thread, and given to the
+/// transcendental kernels alone they helped on two threads in one set of
+/// runs (sigmoid 0.175 -> 0.151) and not in the next, with softplus's
+/// backward 7-18% slower on one thread in both.
 const PREFETCH_AHEAD: usize = 1024;
 
 /// f32 elements per 64-byte cache line.
