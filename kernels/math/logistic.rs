@@ -129,14 +129,7 @@ fn unscaled<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, pow2: &Pow2<L>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{map_pairs, on_every_backend, LaneOp};
-
-    /// `v`'s error in ULPs of the f32 nearest `want` (the denormal spacing
-    /// below the normal range).
-    fn ulps(v: f32, want: f64) -> f64 {
-        let exponent = (want.abs().log2().floor() as i32).max(-126);
-        (v as f64 - want).abs() / 2f64.powi(exponent - 23)
-    }
+    use crate::lanes::{map_pairs, on_every_backend, ulps_off, LaneOp};
 
     /// [`over_one_plus_exp`] against `f/(1 + e^(zh + zl))` in f64, on one
     /// backend: `z` over every binade up to 2^7 of both signs, in [-80, 170]
@@ -169,7 +162,7 @@ mod tests {
             for i in 0..z.len() {
                 let zi = z[i] as f64 * (1.0 + 2f64.powi(-26));
                 let want = f[i] as f64 / (1.0 + zi.exp());
-                let err = ulps(y[i], want);
+                let err = ulps_off(y[i], want);
                 assert!(
                     err < 2.5,
                     "off by {err} ULP at z = {:e}, f = {:e}",

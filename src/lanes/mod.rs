@@ -338,6 +338,15 @@ pub(crate) fn on_every_backend<Op: LaneOp<Output = ()> + Copy>(op: Op) {
     }
 }
 
+/// `got`'s error in ULPs of the f32 nearest `want` (the denormal spacing
+/// below the normal range): the measure of the unit tests in
+/// `kernels/math` that check a lane function against an f64 reference.
+#[cfg(test)]
+pub(crate) fn ulps_off(got: f32, want: f64) -> f64 {
+    let exponent = (want.abs().log2().floor() as i32).max(-126);
+    (got as f64 - want).abs() / 2f64.powi(exponent - 23)
+}
+
 /// `f` over two whole input slices, one vector of lanes at a time (the
 /// tail through partial loads and stores), giving two output slices: the
 /// lane plumbing of the unit tests in `kernels/math`, which then check
