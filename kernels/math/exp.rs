@@ -93,7 +93,7 @@ pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
 /// `(s, v)` with `e^(-2a) = s·(1 - v)`, `s = 2^n` and `v = -m` as
 /// [`reduce`] and [`expm1_reduced`] of `-2a` would give them (but for the
 /// choice of `n` exactly at a half, below, and a polynomial one degree
-/// lower, [`Q_SHORT`]), for `a` in [0, 43] (tanh's exponential, whose `a`
+/// lower, `Q_SHORT`), for `a` in [0, 43] (tanh's exponential, whose `a`
 /// stops at 9.1), with fewer operations: the factor -2 is carried in the
 /// constants (every
 /// intermediate is the plain one scaled by a power of two), and `n` is
