@@ -239,8 +239,9 @@ fn times_quadratic<L: Lanes>(l: L, x: L::F, a: (f32, f32), b: (f32, f32)) -> (L:
 /// ([`expm1_reduced_times_plus`]) rounds once (but for `T·r'`) before its
 /// power of two is applied: tail results down to the denormal range round
 /// once. (The exhaustive sweep finds 2 ULP at most, as it did with `1 + m`
-/// carried as an exact pair, which took five more operations.) `t` is taken as `min(|x|, 14.5)`: beyond 14.33 the
-/// result is below 2^-150 and rounds to zero anyway.
+/// carried as an exact pair, which took five more operations.) `t` is
+/// taken as `min(|x|, 14.5)`: beyond 14.33 the result is below 2^-150 and
+/// rounds to zero anyway.
 #[inline(always)]
 fn exact_forward<L: Lanes>(l: L, x: L::F) -> L::F {
     let t = l.min(l.splat(14.5), l.abs(x));

@@ -341,12 +341,7 @@ mod tests {
                 assert_eq!(m[i], m[i].round(), "m at x = {:e}", x[i]);
                 // p's error in its own ULPs (p in [0.7, 1.42]).
                 let want = (x[i] as f64).exp() * 2f64.powi(m[i] as i32);
-                let ulp = if want < 1.0 {
-                    2f64.powi(-24)
-                } else {
-                    2f64.powi(-23)
-                };
-                let err = (p[i] as f64 - want).abs() / ulp;
+                let err = ulps_off(p[i], want);
                 assert!(err < 0.9, "off by {err} ULP at x = {:e}", x[i]);
                 worst = worst.max(err);
             }

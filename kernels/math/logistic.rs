@@ -55,8 +55,9 @@ pub fn sigmoid_one_quotient_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> L::F {
 /// `zh`) in [-80, 170], as one rounded quotient whatever the sign of `z`:
 /// with `e^z = 2^-m·e^r`, `f/(1 + e^z) = (f/(2^m + e^r))·2^m`, the
 /// denominator `(e^r - 1) + (2^m + 1)` rounded once
-/// ([`expm1_reduced_plus`]; `2^m + 1` is exact for `|m| <= 23`, and
-/// beyond, its rounding is below 2^-24 of the denominator). No select
+/// ([`expm1_reduced_plus`]; `2^m + 1` is exact for `|m| <= 23`; beyond,
+/// its rounding costs up to 2^-24 of `2^m + 1`, which is `2^-24/0.7` of the
+/// denominator at worst, at `m = -24`). No select
 /// between the two signs; `2^m` is below 2^-149 (so 0) only where `e^r`
 /// alone is the denominator to f32 precision, and it stays finite (`m <=
 /// 116`) for `z >= -80`, past which `f/(1 + e^z)` is `f` anyway (callers
@@ -132,12 +133,12 @@ mod tests {
     use crate::lanes::{map_pairs, on_every_backend, ulps_off, LaneOp};
 
     /// [`over_one_plus_exp`] against `f/(1 + e^(zh + zl))` in f64, on one
-    /// backend: `z` over every binade up to 2^7 of both signs, in [-80, 170]
-    /// (results from `f` down to the denormal range and to zero), `zl` a rounding
-    /// error of `zh` (2^-26 of it), `f` spread over several binades of
-    /// both signs; within 2.5 ULP (2.04 seen: the quotient's half ULP, the
-    /// denominator's rounding, and where `2^m + 1` drops `2^m = 2^-24`, that
-    /// too).
+    /// backend: `z` over every binade up to 2^7 of both signs, in [-80,
+    /// 170] (results from `f` down to the denormal range and to zero), `zl`
+    /// a rounding error of `zh` (2^-26 of it), `f` spread over several
+    /// binades of both signs; within 2.5 ULP (2.04 seen: the quotient's half
+    /// ULP, the denominator's rounding, and where `2^m + 1` drops `2^m =
+    /// 2^-24`, that too).
     #[derive(Clone, Copy)]
     struct OverOnePlusExpAgainstF64;
 
