@@ -125,9 +125,11 @@ fn prefetch_ahead<L: Lanes>(l: L, block: &[f32]) {
 
 /// How the out-of-place loops write their full vectors.
 trait VectorStore {
-    /// Ask for the inputs ahead ([`prefetch_ahead`]): the streamed outputs
-    /// are those far larger than the cache, so their inputs come from main
-    /// memory. (In cache, the hints cost a few percent on some kernels.)
+    /// Ask for the input ahead ([`prefetch_ahead`]) in [`map1`]: the
+    /// streamed outputs are those far larger than the cache, so their
+    /// inputs come from main memory (in cache, the hints cost a few percent
+    /// on some kernels). [`map2`] does without ([`PREFETCH_AHEAD`] says
+    /// why).
     const PREFETCH: bool;
     fn store<L: Lanes>(l: L, v: L::F, d: &mut [f32]);
 }
