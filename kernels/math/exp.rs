@@ -269,7 +269,7 @@ pub fn expm1<L: Lanes>(l: L, x: L::F) -> L::F {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{map_pairs, on_every_backend, ulps_off, LaneOp};
+    use crate::lanes::{binade_sample, map_pairs, on_every_backend, ulps_off, LaneOp};
 
     /// [`exp_parts_of_minus_twice`] against `e^(-2a)` in f64, on one
     /// backend: `a` over every binade up to tanh's cap (with spread
@@ -282,13 +282,10 @@ mod tests {
         type Output = ();
 
         fn run<L: Lanes>(self, l: L) {
-            let mut a = vec![0.0f32];
-            for exponent in -149..=3 {
-                for k in 0..512 {
-                    let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
-                    a.push(((mantissa * 2f64.powi(exponent)) as f32).min(9.1));
-                }
-            }
+            let a: Vec<f32> = binade_sample(-149..=3, 512, false)
+                .into_iter()
+                .map(|a| a.min(9.1))
+                .collect();
             let (s, v) = map_pairs(l, &a, &a, |a, _| exp_parts_of_minus_twice(l, a));
             let mut worst = 0.0f64;
             for i in 0..a.len() {
@@ -322,14 +319,7 @@ mod tests {
         type Output = ();
 
         fn run<L: Lanes>(self, l: L) {
-            let mut x = vec![0.0f32];
-            for exponent in -40..=6 {
-                for k in 0..1024 {
-                    let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
-                    let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
-                    x.push((sign * mantissa * 2f64.powi(exponent)) as f32);
-                }
-            }
+            let x = binade_sample(-40..=6, 1024, true);
             let (m, p) = map_pairs(l, &x, &x, |x, _| {
                 let (m, r) = reduce_negated(l, x);
                 let bound = l.splat(0.3466);

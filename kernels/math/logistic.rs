@@ -130,7 +130,7 @@ fn unscaled<L: Lanes>(l: L, negative: L::M, ph: L::F, pl: L::F, pow2: &Pow2<L>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::{map_pairs, on_every_backend, ulps_off, LaneOp};
+    use crate::lanes::{binade_sample, map_pairs, on_every_backend, ulps_off, LaneOp};
 
     /// [`over_one_plus_exp`] against `f/(1 + e^(zh + zl))` in f64, on one
     /// backend: `z` over every binade up to 2^7 of both signs, in [-80,
@@ -146,17 +146,18 @@ mod tests {
         type Output = ();
 
         fn run<L: Lanes>(self, l: L) {
-            let (mut z, mut f) = (vec![0.0f32], vec![1.0f32]);
-            for exponent in -30..=6 {
-                for k in 0..1024 {
-                    let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
-                    let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
-                    z.push(((sign * mantissa * 2f64.powi(exponent)) as f32).clamp(-80.0, 170.0));
-                    let fk = 1.0 + (k as f64 * 0.414_214).fract();
-                    let fsign = if k % 3 == 0 { -1.0 } else { 1.0 };
-                    f.push((fsign * fk * 2f64.powi(k % 7 - 3)) as f32);
-                }
-            }
+            let z: Vec<f32> = binade_sample(-30..=6, 1024, true)
+                .into_iter()
+                .map(|z| z.clamp(-80.0, 170.0))
+                .collect();
+            // f over 2^-3..2^3, a third of it negative.
+            let f: Vec<f32> = (0..z.len())
+                .map(|i| {
+                    let sign = if i % 3 == 0 { -1.0 } else { 1.0 };
+                    let mantissa = 1.0 + (i as f64 * 0.414_214).fract();
+                    (sign * mantissa * 2f64.powi(i as i32 % 7 - 3)) as f32
+                })
+                .collect();
             let low = |zh: L::F| l.mul(zh, l.splat(2f32.powi(-26)));
             let (y, _) = map_pairs(l, &z, &f, |z, f| (over_one_plus_exp(l, f, z, low(z)), z));
             let mut worst = 0.0f64;

@@ -338,6 +338,26 @@ pub(crate) fn on_every_backend<Op: LaneOp<Output = ()> + Copy>(op: Op) {
     }
 }
 
+/// Test inputs over every binade `2^e`, `e` in `exponents`: `per_binade`
+/// mantissas spread by the golden ratio, signs alternating when `signed`,
+/// after a leading 0 (the sample of the unit tests in `kernels/math`).
+#[cfg(test)]
+pub(crate) fn binade_sample(
+    exponents: core::ops::RangeInclusive<i32>,
+    per_binade: usize,
+    signed: bool,
+) -> Vec<f32> {
+    let mut out = vec![0.0f32];
+    for exponent in exponents {
+        for k in 0..per_binade {
+            let mantissa = 1.0 + (k as f64 * 0.618_034).fract();
+            let sign = if signed && k % 2 == 1 { -1.0 } else { 1.0 };
+            out.push((sign * mantissa * 2f64.powi(exponent)) as f32);
+        }
+    }
+    out
+}
+
 /// `got`'s error in ULPs of the f32 nearest `want` (the denormal spacing
 /// below the normal range): the measure of the unit tests in
 /// `kernels/math` that check a lane function against an f64 reference.
