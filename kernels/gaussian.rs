@@ -1,7 +1,7 @@
 //! `gaussian`: e^(-x²).
 
 use super::math::dd::two_prod;
-use super::math::exp::{exp_parts2_of_sum, expm1_reduced, reduce};
+use super::math::exp::{exp_parts2_of_sum, expm1_reduced_plus, reduce};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -56,7 +56,7 @@ impl Elementwise for Gaussian {
         // e^(sh + sl) = 2^n·e^(r + sl), one value rounded once, its power
         // of two applied last.
         let (n, r) = reduce(l, sh);
-        let p = l.add(l.splat(1.0), expm1_reduced(l, l.add(r, sl)));
+        let p = expm1_reduced_plus(l, l.add(r, sl), l.splat(1.0));
         scale_by_pow2(l, p, n)
     }
 
