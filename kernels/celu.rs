@@ -1,6 +1,6 @@
 //! `celu`: max(0, x) + min(0, α(e^(x/α) - 1)).
 
-use super::math::exp::{exp_parts2_of_sum, expm1};
+use super::math::exp::{exp_parts2_of_sum, expm1, expm1_of_nonpositive};
 use super::math::gradient::times_exp_parts;
 use crate::kernel::prelude::*;
 
@@ -81,12 +81,24 @@ impl Elementwise for Celu {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let (q, dq) = self.quotient(l, x);
-        let m = expm1(l, q);
+        // With α > 0, x <= 0 (the lanes kept below) gives q <= 0.
+        let m = if self.alpha > 0.0 {
+            expm1_of_nonpositive(l, q)
+        } else {
+            expm1(l, q)
+        };
+        let positive = l.gt(x, l.splat(0.0));
+        if self.alpha == 1.0 {
+            // What the general path gives for α = 1 (dq = +0, so the
+            // correction below is exact but turns -0 into +0, and the
+            // product by α is exact), in one operation.
+            return l.select(positive, x, l.add(m, l.splat(0.0)));
+        }
         // expm1(q + dq) = m + dq·(1 + m) (m = ±inf stays).
         let corrected = l.mul_add(dq, l.add(m, l.splat(1.0)), m);
         let m = l.select(l.eq(l.abs(m), l.splat(f32::INFINITY)), m, corrected);
         let negative = l.mul(l.splat(self.alpha), m);
-        l.select(l.gt(x, l.splat(0.0)), x, negative)
+        l.select(positive, x, negative)
     }
 
     #[inline(always)]

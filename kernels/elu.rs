@@ -1,6 +1,6 @@
 //! `elu`: x > 0 ? x : α(e^x - 1).
 
-use super::math::exp::{exp_parts2, expm1};
+use super::math::exp::{exp_parts2, expm1_of_nonpositive};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -69,7 +69,7 @@ impl Elementwise for Elu {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let negative = l.mul(l.splat(self.alpha), expm1(l, x));
+        let negative = l.mul(l.splat(self.alpha), expm1_of_nonpositive(l, x));
         l.select(l.gt(x, l.splat(0.0)), x, negative)
     }
 

@@ -1,7 +1,7 @@
 //! `selu`: scale·(x > 0 ? x : α(e^x - 1)) with Klambauer et al.'s constants.
 
 use super::math::exact::times_pair;
-use super::math::exp::{exp_parts2, expm1};
+use super::math::exp::{exp_parts2, expm1_of_nonpositive};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -44,7 +44,7 @@ impl Elementwise for Selu {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let negative = times_pair(l, SCALE_ALPHA, expm1(l, x));
+        let negative = times_pair(l, SCALE_ALPHA, expm1_of_nonpositive(l, x));
         l.select(l.gt(x, l.splat(0.0)), times_pair(l, SCALE, x), negative)
     }
 
