@@ -29,10 +29,13 @@ pub fn two_sum<L: Lanes>(l: L, a: L::F, b: L::F) -> (L::F, L::F) {
 }
 
 /// `v·(c.0 + c.1)` for a constant carried as an unevaluated sum, rounded
-/// once; infinite products stay infinite.
+/// once (so where `v·c.0` alone would round to ±inf but the sum does not,
+/// the result is finite); an infinite `v` gives ±inf and NaN propagates.
 #[inline(always)]
 pub fn times_pair<L: Lanes>(l: L, c: (f32, f32), v: L::F) -> L::F {
-    let hi = l.mul(v, l.splat(c.0));
-    let r = l.mul_add(v, l.splat(c.0), l.mul(v, l.splat(c.1)));
-    l.select(l.eq(l.abs(hi), l.splat(f32::INFINITY)), hi, r)
+    // The small product from a finite stand-in for v, so an infinite v
+    // does not meet an infinite product of the other sign (inf - inf);
+    // `max` and `min` keep a NaN v (their second operand).
+    let finite = l.min(l.splat(f32::MAX), l.max(l.splat(f32::MIN), v));
+    l.mul_add(v, l.splat(c.0), l.mul(finite, l.splat(c.1)))
 }
