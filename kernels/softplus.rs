@@ -1,7 +1,7 @@
 //! `softplus`: βx > threshold ? x : ln(1 + e^(βx))/β.
 
 use super::math::exact::two_product;
-use super::math::exp::{exp_parts2_of_sum, expm1};
+use super::math::exp::{exp_parts2_of_minus_abs, exp_parts2_of_sum, expm1};
 use super::math::log1p::log1p_unit_pair;
 use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
@@ -94,11 +94,15 @@ impl Elementwise for Softplus {
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let (z, dz) = self.scaled(l, x);
-        let zero = l.splat(0.0);
-        let negative = l.lt(z, zero);
+        let negative = l.lt(z, l.splat(0.0));
         // e^-|βx| = (ph + pl)·2^n.
-        let minus_dz = l.select(negative, dz, l.neg(dz));
-        let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz);
+        let (ph, pl, n) = if self.beta == 1.0 {
+            // z = x and dz = 0: the same parts, without folding in dz.
+            exp_parts2_of_minus_abs(l, x)
+        } else {
+            let minus_dz = l.select(negative, dz, l.neg(dz));
+            exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz)
+        };
         let pow2 = Pow2::new(l, n);
         // ln(1 + e) as soft + soft_lo, with e's low part folded in.
         let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
