@@ -33,7 +33,7 @@ impl Elementwise for Isrlu {
         )],
         from_output: FromOutput::Always,
         accuracy: Accuracy::ulps(2, 4),
-        examples: &["isrlu", "isrlu(alpha=0.5)"],
+        examples: &["isrlu", "isrlu(alpha=0.5)", "isrlu(alpha=1e-25)"],
     };
 
     fn from_params(v: &[ParamValue]) -> Self {

@@ -43,6 +43,19 @@ pub(crate) fn sqrt_f32(a: f32) -> f32 {
     }
 }
 
+/// The correctly rounded square root, in f64.
+#[inline(always)]
+pub(crate) fn sqrt_f64(a: f64) -> f64 {
+    #[cfg(feature = "std")]
+    {
+        a.sqrt()
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        libm::sqrt(a)
+    }
+}
+
 /// Rounds to the nearest integer, ties to even.
 #[inline(always)]
 pub(crate) fn round_even_f32(a: f32) -> f32 {

@@ -243,6 +243,8 @@ pub trait Lanes: Copy + Send + Sync + 'static {
     fn mul_d(self, a: Self::D, b: Self::D) -> Self::D;
     /// `a / b` on f64 lanes.
     fn div_d(self, a: Self::D, b: Self::D) -> Self::D;
+    /// The correctly rounded square root on f64 lanes.
+    fn sqrt_d(self, a: Self::D) -> Self::D;
     /// `a * b + c` on f64 lanes, rounded once (fused) on every backend.
     fn mul_add_d(self, a: Self::D, b: Self::D, c: Self::D) -> Self::D;
     /// Loads the first [`Lanes::D_LANES`] elements of `s` into f64 lanes.

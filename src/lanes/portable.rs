@@ -316,6 +316,10 @@ impl Lanes for Portable {
         a / b
     }
     #[inline(always)]
+    fn sqrt_d(self, a: f64x4) -> f64x4 {
+        a.sqrt()
+    }
+    #[inline(always)]
     fn mul_add_d(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
         if HARDWARE_FMA {
             a.mul_add(b, c)

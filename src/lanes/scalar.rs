@@ -304,6 +304,10 @@ impl Lanes for Scalar {
         a / b
     }
     #[inline(always)]
+    fn sqrt_d(self, a: f64) -> f64 {
+        crate::float::sqrt_f64(a)
+    }
+    #[inline(always)]
     fn mul_add_d(self, a: f64, b: f64, c: f64) -> f64 {
         crate::float::fma_f64(a, b, c)
     }

@@ -329,6 +329,10 @@ impl Lanes for Avx2 {
         cpu!(_mm256_div_pd(a, b))
     }
     #[inline(always)]
+    fn sqrt_d(self, a: __m256d) -> __m256d {
+        cpu!(_mm256_sqrt_pd(a))
+    }
+    #[inline(always)]
     fn mul_add_d(self, a: __m256d, b: __m256d, c: __m256d) -> __m256d {
         cpu!(_mm256_fmadd_pd(a, b, c))
     }

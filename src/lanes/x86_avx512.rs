@@ -355,6 +355,10 @@ impl Lanes for Avx512 {
         cpu!(_mm512_div_pd(a, b))
     }
     #[inline(always)]
+    fn sqrt_d(self, a: __m512d) -> __m512d {
+        cpu!(_mm512_sqrt_pd(a))
+    }
+    #[inline(always)]
     fn mul_add_d(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
         cpu!(_mm512_fmadd_pd(a, b, c))
     }

@@ -9,8 +9,8 @@ use common::{all_examples, Rng};
 use simd_activations::{Activation, Backend, Executor, ParamValue};
 
 /// Where an activation is not differentiable (or its formula switches):
-/// 0, ±3, ±6, each float parameter and its negative, and softplus's
-/// threshold point.
+/// 0, ±3, ±6, each float parameter and its negative, softplus's
+/// threshold point and soft_exponential's pole.
 fn kinks(act: &Activation) -> Vec<f64> {
     let mut k = vec![0.0, 3.0, -3.0, 6.0, -6.0];
     for (_, v) in act.params() {
@@ -20,6 +20,15 @@ fn kinks(act: &Activation) -> Vec<f64> {
     }
     if act.name() == "softplus" {
         k.push(reference::param(act, "threshold") / reference::param(act, "beta"));
+    }
+    if act.name() == "soft_exponential" {
+        // For α < 0 the domain ends at a pole, x = 1/α - α, where the
+        // derivative grows without bound and a finite difference with a
+        // fixed step loses its accuracy.
+        let a = reference::param(act, "alpha");
+        if a < 0.0 {
+            k.push(1.0 / a - a);
+        }
     }
     k
 }
