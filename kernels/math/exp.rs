@@ -273,7 +273,7 @@ pub fn expm1<L: Lanes>(l: L, x: L::F) -> L::F {
 ///
 /// On [-30, 0] `n` is in [-44, 0], so `2^n` is a normal f32 taken from
 /// the bits of `x·log2e + SHIFTER` (as in [`exp_parts_of_minus_twice`], no
-/// conversions and no cap at 128), and `q(r)` is [`Q_SHORT`]: its fit's
+/// conversions and no cap at 128), and `q(r)` is `Q_SHORT`: its fit's
 /// 2.1·2^-24 of `q` weighs at most `|r|/2·2.1·2^-24 = 0.36·2^-24` of
 /// `e^r - 1`.
 #[inline(always)]
