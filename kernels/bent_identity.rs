@@ -45,11 +45,17 @@ impl Elementwise for BentIdentity {
         let one = l.splat(1.0);
         let s = hypot1(l, x);
         let ax = l.abs(x);
+        // One division for both sides: 1/(s + |x|) below -1, |x|/(s + 1)
+        // above.
+        let below = l.lt(x, l.splat(-1.0));
+        let q = l.div(
+            l.select(below, one, ax),
+            l.add(s, l.select(below, ax, one)),
+        );
         // x²/(2(s+1)) as (|x|·(|x|/(s+1)))/2: no overflow.
-        let bend = l.mul(l.mul(ax, l.div(ax, l.add(s, one))), l.splat(0.5));
-        let upper = l.add(x, bend);
-        let lower = l.mul(l.splat(0.5), l.add(l.sub(x, one), l.div(one, l.add(s, ax))));
-        let y = l.select(l.lt(x, l.splat(-1.0)), lower, upper);
+        let upper = l.add(x, l.mul(l.mul(ax, q), l.splat(0.5)));
+        let lower = l.mul(l.splat(0.5), l.add(l.sub(x, one), q));
+        let y = l.select(below, lower, upper);
         // ±inf: the formulas give NaN (inf/inf, inf - inf); the limit is x.
         l.select(l.eq(ax, l.splat(f32::INFINITY)), x, y)
     }
