@@ -76,7 +76,7 @@ impl Elementwise for Tanhshrink {
         );
         // |x| >= 1: (|x| - 1) + (q0 + q1)·2^n.
         let (q, s) = tanh_complement_rounded(l, ax);
-        let big = l.add(l.sub(ax, l.splat(1.0)), l.mul(q, s));
+        let big = l.mul_add(q, s, l.sub(ax, l.splat(1.0)));
         let y = l.select(l.lt(ax, l.splat(1.0)), small, big);
         pass_nan(l, x, with_sign_of(l, y, x))
     }
