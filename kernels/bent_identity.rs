@@ -48,10 +48,7 @@ impl Elementwise for BentIdentity {
         // One division for both sides: 1/(s + |x|) below -1, |x|/(s + 1)
         // above.
         let below = l.lt(x, l.splat(-1.0));
-        let q = l.div(
-            l.select(below, one, ax),
-            l.add(s, l.select(below, ax, one)),
-        );
+        let q = l.div(l.select(below, one, ax), l.add(s, l.select(below, ax, one)));
         // x²/(2(s+1)) as (|x|·(|x|/(s+1)))/2: no overflow.
         let upper = l.add(x, l.mul(l.mul(ax, q), l.splat(0.5)));
         let lower = l.mul(l.splat(0.5), l.add(l.sub(x, one), q));
