@@ -1,7 +1,7 @@
 //! `gaussian`: e^(-x²).
 
 use super::math::dd::two_prod;
-use super::math::exp::{exp_parts2_of_sum, expm1_reduced_plus, reduce};
+use super::math::exp::{expm1_reduced_plus, reduce};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -16,12 +16,17 @@ use crate::kernel::prelude::*;
 pub struct Gaussian;
 
 impl Gaussian {
-    /// `e^(-x²) = (hi + lo)·2^n`; beyond |x| > 11 the result is 0.
+    /// `(n, r)` with `e^(-x²) = 2^n·e^r`, `r` reduced and carrying the
+    /// square's rounding error: `|x|` capped at 11, where `e^(-x²) <
+    /// 2^-174` already rounds to 0 (-x² >= -121 needs no clamp in the
+    /// exponential, and x² stays finite; a NaN is kept: min returns its
+    /// second operand).
     #[inline(always)]
-    fn parts<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
-        let sq = l.mul(x, x);
-        let sq_lo = l.mul_add(x, x, l.neg(sq));
-        exp_parts2_of_sum(l, l.neg(sq), l.neg(sq_lo))
+    fn reduced<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
+        let t = l.min(l.splat(11.0), l.abs(x));
+        let (sh, sl) = two_prod(l, t, l.neg(t));
+        let (n, r) = reduce(l, sh);
+        (n, l.add(r, sl))
     }
 }
 
@@ -48,24 +53,22 @@ impl Elementwise for Gaussian {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        // |x| capped at 11, where e^(-x²) < 2^-174 already rounds to 0:
-        // -x² >= -121 needs no clamp in the exponential, and x² stays
-        // finite (a NaN is kept: min returns its second operand).
-        let t = l.min(l.splat(11.0), l.abs(x));
-        let (sh, sl) = two_prod(l, t, l.neg(t));
-        // e^(sh + sl) = 2^n·e^(r + sl), one value rounded once, its power
-        // of two applied last.
-        let (n, r) = reduce(l, sh);
-        let p = expm1_reduced_plus(l, l.add(r, sl), l.splat(1.0));
-        scale_by_pow2(l, p, n)
+        // e^(-x²) = 2^n·e^r, one value rounded once, its power of two
+        // applied last.
+        let (n, r) = Self::reduced(l, x);
+        scale_by_pow2(l, expm1_reduced_plus(l, r, l.splat(1.0)), n)
     }
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (ph, pl, n) = Self::parts(l, x);
+        // (-2x·dy)·e^r with e^r as in the forward, its power of two applied
+        // last; a huge dy runs scaled. (Not a·e^r = (a·r)·E(r) + a in one
+        // step: an infinite a would meet -inf + inf there.)
+        let (n, r) = Self::reduced(l, x);
         let (tamed, shift) = tame(l, dy);
         let a = l.mul(l.mul(x, l.splat(-2.0)), tamed);
-        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), l.add(n, shift));
+        let p = expm1_reduced_plus(l, r, l.splat(1.0));
+        let grad = scale_by_pow2(l, l.mul(a, p), l.add(n, shift));
         l.select(l.gt(l.abs(x), l.splat(11.0)), l.mul(dy, l.splat(0.0)), grad)
     }
 }
