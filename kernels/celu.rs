@@ -1,7 +1,7 @@
 //! `celu`: max(0, x) + min(0, α(e^(x/α) - 1)).
 
-use super::math::exp::{exp_parts2_of_sum, expm1, expm1_of_nonpositive};
-use super::math::gradient::times_exp_parts;
+use super::math::exp::{exp_rounded_of_sum, expm1, expm1_of_nonpositive};
+use super::math::gradient::times_exp;
 use crate::kernel::prelude::*;
 
 /// Continuously differentiable ELU: `x > 0 ? x : α·(e^(x/α) - 1)`.
@@ -104,8 +104,8 @@ impl Elementwise for Celu {
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
         let (q, dq) = self.quotient(l, x);
-        let (ph, pl, n) = exp_parts2_of_sum(l, q, dq);
-        let grad = times_exp_parts(l, dy, ph, pl, n);
+        let (p, n) = exp_rounded_of_sum(l, q, dq);
+        let grad = times_exp(l, dy, p, n);
         l.select(l.le(x, l.splat(0.0)), grad, dy)
     }
 

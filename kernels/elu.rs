@@ -1,6 +1,6 @@
 //! `elu`: x > 0 ? x : α(e^x - 1).
 
-use super::math::exp::{exp_parts2, expm1_of_nonpositive};
+use super::math::exp::{exp_rounded, expm1_of_nonpositive};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -75,10 +75,10 @@ impl Elementwise for Elu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (ph, pl, n) = exp_parts2(l, x);
+        let (p, n) = exp_rounded(l, x);
         let (tamed, shift) = tame(l, dy);
         let a = l.mul(tamed, l.splat(self.alpha));
-        let grad = scale_by_pow2(l, l.mul_add(a, ph, l.mul(a, pl)), l.add(n, shift));
+        let grad = scale_by_pow2(l, l.mul(a, p), l.add(n, shift));
         l.select(l.le(x, l.splat(0.0)), grad, dy)
     }
 

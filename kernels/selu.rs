@@ -1,7 +1,7 @@
 //! `selu`: scale·(x > 0 ? x : α(e^x - 1)) with Klambauer et al.'s constants.
 
 use super::math::exact::times_pair;
-use super::math::exp::{exp_parts2, expm1_of_nonpositive};
+use super::math::exp::{exp_rounded, expm1_of_nonpositive};
 use super::math::gradient::tame;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
@@ -50,14 +50,13 @@ impl Elementwise for Selu {
 
     #[inline(always)]
     fn backward<L: Lanes>(&self, l: L, x: L::F, dy: L::F) -> L::F {
-        let (ph, pl, n) = exp_parts2(l, x);
+        let (p, n) = exp_rounded(l, x);
         // dy·scale·α as a + da exactly (for a huge dy, of dy·2^-64).
         let (tamed, shift) = tame(l, dy);
         let a = l.mul(tamed, l.splat(SCALE_ALPHA.0));
         let da = l.mul_add(tamed, l.splat(SCALE_ALPHA.0), l.neg(a));
         let da = l.mul_add(tamed, l.splat(SCALE_ALPHA.1), da);
-        let low = l.mul_add(a, pl, l.mul(da, ph));
-        let grad = scale_by_pow2(l, l.mul_add(a, ph, low), l.add(n, shift));
+        let grad = scale_by_pow2(l, l.mul_add(a, p, l.mul(da, p)), l.add(n, shift));
         l.select(l.le(x, l.splat(0.0)), grad, times_pair(l, SCALE, dy))
     }
 

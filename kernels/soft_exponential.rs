@@ -2,8 +2,8 @@
 
 use super::math::dd64::{self, Dd};
 use super::math::exact::{times_pair, two_product, two_sum};
-use super::math::exp::{exp_parts2_of_sum, expm1};
-use super::math::gradient::times_exp_parts;
+use super::math::exp::{exp_parts2_of_sum, exp_rounded_of_sum, expm1};
+use super::math::gradient::times_exp;
 use super::math::log1p::log1p;
 use super::math::poly::{scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
@@ -287,8 +287,8 @@ impl Elementwise for SoftExponential {
             return l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), l.div(dy, w));
         }
         let (z, dz) = self.scaled(l, x);
-        let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        times_exp_parts(l, dy, ph, pl, n)
+        let (p, n) = exp_rounded_of_sum(l, z, dz);
+        times_exp(l, dy, p, n)
     }
 
     #[inline(always)]
@@ -297,8 +297,8 @@ impl Elementwise for SoftExponential {
             return dy;
         }
         let (z, dz) = self.scaled(l, y);
-        let (ph, pl, n) = exp_parts2_of_sum(l, z, dz);
-        times_exp_parts(l, dy, ph, pl, n)
+        let (p, n) = exp_rounded_of_sum(l, z, dz);
+        times_exp(l, dy, p, n)
     }
 }
 

@@ -181,6 +181,27 @@ pub fn exp_parts2<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
     parts2_down_to(l, PARTS_MIN, x)
 }
 
+/// `(p, n)` with `e^x ≈ p·2^n`: [`exp_parts`] with `p = e^r` from
+/// [`expm1_reduced_plus`] (one fused step, within 0.8 ULP of `e^r`), for
+/// callers whose bound has room for one rounded value (a gradient
+/// `dy·e^x`, multiplied before the power of two).
+#[inline(always)]
+pub fn exp_rounded<L: Lanes>(l: L, x: L::F) -> (L::F, L::F) {
+    let (n, r) = reduce(l, clamp(l, PARTS_MIN, x));
+    (expm1_reduced_plus(l, r, l.splat(1.0)), n)
+}
+
+/// [`exp_rounded`] of an argument given as an unevaluated sum `x + dx`
+/// (`|dx|` a rounding error of `x`), `dx` folded into the reduced argument
+/// (and ignored outside the clamp range, as in [`exp_parts2_of_sum`]).
+#[inline(always)]
+pub fn exp_rounded_of_sum<L: Lanes>(l: L, x: L::F, dx: L::F) -> (L::F, L::F) {
+    let inside = l.and_mask(l.ge(x, l.splat(PARTS_MIN)), l.le(x, l.splat(PARTS_MAX)));
+    let dx = l.select(inside, dx, l.splat(0.0));
+    let (n, r) = reduce(l, clamp(l, PARTS_MIN, x));
+    (expm1_reduced_plus(l, l.add(r, dx), l.splat(1.0)), n)
+}
+
 /// [`exp_parts2`] of `-|x|`, the same bits with one clamp instead of two.
 #[inline(always)]
 pub fn exp_parts2_of_minus_abs<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {

@@ -26,14 +26,15 @@ pub fn tame<L: Lanes>(l: L, dy: L::F) -> (L::F, L::F) {
     )
 }
 
-/// `dy·(ph + pl)·2^n` for `e = (ph + pl)·2^n` as [`super::exp::exp_parts2`]
-/// gives it: rounded once (the power of two last), and finite wherever the
-/// true product is, for any finite `dy`.
+/// `dy·p·2^n` for `e = p·2^n` as [`super::exp::exp_rounded`] gives it:
+/// the product rounded once before the power of two (so results down to
+/// the denormals round once more at most), and finite wherever the true
+/// product is, for any finite `dy`.
 #[inline(always)]
-pub fn times_exp_parts<L: Lanes>(l: L, dy: L::F, ph: L::F, pl: L::F, n: L::F) -> L::F {
+pub fn times_exp<L: Lanes>(l: L, dy: L::F, p: L::F, n: L::F) -> L::F {
     let (dy, shift) = tame(l, dy);
     // Past 2^254 (scale_by_pow2's range) the product overflows anyway: a
-    // tamed dy is at least 1 and the mantissa at least 0.7.
+    // tamed dy is at least 1 and p at least 0.7.
     let n = l.min(l.add(n, shift), l.splat(254.0));
-    scale_by_pow2(l, l.mul_add(dy, ph, l.mul(dy, pl)), n)
+    scale_by_pow2(l, l.mul(dy, p), n)
 }
