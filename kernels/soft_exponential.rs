@@ -4,7 +4,7 @@ use super::math::dd64::{self, Dd};
 use super::math::exact::{times_pair, two_product, two_sum};
 use super::math::exp::{exp_parts2_of_sum, exp_rounded_of_sum, expm1};
 use super::math::gradient::times_exp;
-use super::math::log1p::log1p;
+use super::math::log1p::{ln as log, log1p};
 use super::math::poly::{scale_by_pow2, Pow2};
 use crate::kernel::prelude::*;
 
@@ -25,8 +25,12 @@ use crate::kernel::prelude::*;
 /// accuracy next to the root, where f32 values can lie within 2^-20 of an
 /// ULP of it (α = 2^-10). The exponentials are scaled last, so the result
 /// is finite wherever the true value is. For α < 0 the logarithm's
-/// argument is negative past `x < -α - 1/|α|` (NaN, as the function is
-/// undefined there). Backward: `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`;
+/// argument `w = 1 + u` (`u = -α(x + α)`) is negative past
+/// `x < -α - 1/|α|` (NaN, as the function is undefined there); below
+/// `w = 1/2` the result is `ln w` of the argument rounded once (next to the
+/// edge `u`'s rounding is not small next to `w`: α = -1, x -> 0), and for
+/// α < -1 where `u` passes 2^40 (it overflows near f32::MAX) it is
+/// `ln(-α) + ln(x + α)`, its gradient `dy/(-α(x + α))` in f64. Backward: `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`;
 /// from the output `dy·e^(αy)` for α < 0 and `dy` for α = 0. For α > 0
 /// there is no backward from the output: `y` saturates at `α - 1/α`, where
 /// it no longer determines the gradient to f32 precision.
@@ -38,9 +42,11 @@ pub struct SoftExponential {
     constants: Constants,
 }
 
-/// The per-α constants of the α > 0 branches.
+/// The per-α constants of the α > 0 branches (and `ln(-α)` for α < -1).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Constants {
+    /// α < -1: `ln(-α)`, rounded.
+    ln_minus_alpha: f32,
     /// 0 < α < 1: `K/α` (the root is at `-α - K/α`), 72 bits in three f32.
     root_offset: [f32; 3],
     /// 0 < α < 1: `1 - α²`.
@@ -61,6 +67,10 @@ const LINEAR_BELOW: f32 = 1.0 / (1u64 << 30) as f32;
 impl Constants {
     fn of(alpha: f32) -> Constants {
         let mut c = Constants::default();
+        if alpha.is_finite() && alpha < -1.0 {
+            c.ln_minus_alpha = dd64::ln(-(alpha as f64)).to_f32_pair().0;
+            return c;
+        }
         if !(alpha.is_finite() && alpha >= MIN_ALPHA) {
             return c;
         }
@@ -143,6 +153,57 @@ impl SoftExponential {
         (u, l.mul_add(a, dt, du))
     }
 
+    /// α < -1: where `u = -α(x + α)` passes 2^40 (and overflows near
+    /// f32::MAX), `ln(1 + u) = ln(-α) + ln(x + α)` to far below an ULP:
+    /// two positive terms, no cancellation, no overflow. `ln` elsewhere.
+    #[inline(always)]
+    fn beyond_overflow<L: Lanes>(&self, l: L, x: L::F, u: L::F, ln: L::F) -> L::F {
+        if self.alpha >= -1.0 {
+            return ln;
+        }
+        let huge = l.gt(u, l.splat(1_099_511_627_776.0));
+        if !l.any(huge) {
+            return ln;
+        }
+        let far = l.add(
+            l.splat(self.constants.ln_minus_alpha),
+            log(l, l.add(x, l.splat(self.alpha))),
+        );
+        l.select(huge, far, ln)
+    }
+
+    /// α < -1: where `u` passes 2^40 (`1 + u + du` overflows near
+    /// f32::MAX), `dy/(1 + u + du) = dy/(-α(x + α))` to far below an ULP,
+    /// in f64 (no overflow, and a denormal result rounds once), with
+    /// `x + α` as an exact pair. `grad` elsewhere.
+    #[inline(always)]
+    fn gradient_beyond_overflow<L: Lanes>(
+        &self,
+        l: L,
+        x: L::F,
+        u: L::F,
+        dy: L::F,
+        grad: L::F,
+    ) -> L::F {
+        // A function, not a closure: see math::poly::pow2_of_int.
+        #[inline(always)]
+        fn quotient<L: Lanes>(l: L, a: f64, t: L::D, dt: L::D, dy: L::D) -> L::D {
+            l.div_d(dy, l.mul_d(l.splat_d(a), l.add_d(t, dt)))
+        }
+        if self.alpha >= -1.0 {
+            return grad;
+        }
+        let huge = l.gt(u, l.splat(1_099_511_627_776.0));
+        if !l.any(huge) {
+            return grad;
+        }
+        let (t, dt) = two_sum(l, x, l.splat(self.alpha));
+        let ((t0, t1), (dt0, dt1), (d0, d1)) = (l.widen(t), l.widen(dt), l.widen(dy));
+        let a = -(self.alpha as f64);
+        let far = l.narrow(quotient(l, a, t0, dt0, d0), quotient(l, a, t1, dt1, d1));
+        l.select(huge, far, grad)
+    }
+
     /// 0 < α < 1: `x - x₀` (the distance to the root) as `(w, dw)`.
     #[inline(always)]
     fn distance_to_root<L: Lanes>(&self, l: L, x: L::F) -> (L::F, L::F) {
@@ -179,6 +240,8 @@ impl Elementwise for SoftExponential {
         examples: &[
             "soft_exponential",
             "soft_exponential(alpha=-0.5)",
+            "soft_exponential(alpha=-1)",
+            "soft_exponential(alpha=-2)",
             "soft_exponential(alpha=0.7)",
             "soft_exponential(alpha=2)",
         ],
@@ -229,6 +292,11 @@ impl Elementwise for SoftExponential {
             let one_u = l.add(l.splat(1.0), u);
             let w = l.add(one_u, du);
             let ln = l.add(log1p(l, u), l.div(du, one_u));
+            // Near the edge of the domain du need not be small next to
+            // 1 + u (α = -1 and x -> 0: u = -1 and du = x), and the first
+            // order above fails: there ln w itself, w rounded once.
+            let ln = l.select(l.lt(w, l.splat(0.5)), log(l, w), ln);
+            let ln = self.beyond_overflow(l, x, u, ln);
             let ln = l.select(l.eq(w, l.splat(0.0)), l.splat(f32::NEG_INFINITY), ln);
             let ln = l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), ln);
             return l.neg(l.div(ln, alpha));
@@ -284,7 +352,8 @@ impl Elementwise for SoftExponential {
             // 1 + u is exact where it cancels (Sterbenz). Where the
             // logarithm's argument is negative the function is undefined.
             let w = l.add(l.add(l.splat(1.0), u), du);
-            return l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), l.div(dy, w));
+            let grad = self.gradient_beyond_overflow(l, x, u, dy, l.div(dy, w));
+            return l.select(l.lt(w, l.splat(0.0)), l.splat(f32::NAN), grad);
         }
         let (z, dz) = self.scaled(l, x);
         let (p, n) = exp_rounded_of_sum(l, z, dz);

@@ -8,6 +8,37 @@ fn softplus1(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
+/// soft_exponential's log argument `1 - α(x + α) = (1 - α²) - αx` for
+/// α < 0 as `(hi, lo)`, to about 2^-100 relative: `α²` and `αx` are exact
+/// in f64 (products of f32), and two TwoSums keep the sum's rounding
+/// errors. At the edge of the domain the terms cancel to far below f64's
+/// precision of `x + α` (α = -1, x = 2^-54: `x + α` rounds to -1 + 2^-53
+/// in f64, and `ln` would see 2^-53 instead of 2^-54).
+fn soft_exponential_argument(alpha: f64, x: f64) -> (f64, f64) {
+    fn two_sum(a: f64, b: f64) -> (f64, f64) {
+        let s = a + b;
+        let bb = s - a;
+        (s, (a - (s - bb)) + (b - bb))
+    }
+    let (s, e1) = two_sum(1.0, -(alpha * alpha));
+    let (w, e2) = two_sum(s, -(alpha * x));
+    (w, e1 + e2)
+}
+
+/// `ln(1 - α(x + α))` for α < 0: `ln1p` of `-α(x + α)` where that is not
+/// near -1, else the logarithm of the exact argument.
+fn soft_exponential_ln(alpha: f64, x: f64) -> f64 {
+    let (w, lo) = soft_exponential_argument(alpha, x);
+    if w == 0.0 {
+        // -inf at the edge itself (lo = 0), else whatever lo holds.
+        lo.ln()
+    } else if w < 0.5 && x.is_finite() {
+        w.ln() + (lo / w).ln_1p()
+    } else {
+        (-alpha * (x + alpha)).ln_1p()
+    }
+}
+
 /// The SELU constants (Klambauer et al.).
 const SELU_ALPHA: f64 = 1.673_263_242_354_377_284_817_042_991_671_7;
 const SELU_SCALE: f64 = 1.050_700_987_355_480_493_419_334_985_294_6;
@@ -74,7 +105,7 @@ pub fn forward(act: &Activation, x: f64) -> Option<f64> {
         "soft_exponential" => {
             let alpha = p("alpha");
             if alpha < 0.0 {
-                -(-alpha * (x + alpha)).ln_1p() / alpha
+                -soft_exponential_ln(alpha, x) / alpha
             } else if alpha == 0.0 {
                 x
             } else {
@@ -139,11 +170,13 @@ pub fn backward(act: &Activation, x: f64, dy: f64) -> Option<f64> {
         "gaussian" => dy * -2.0 * x * (-x * x).exp(),
         "soft_exponential" => {
             let alpha = p("alpha");
-            let w = 1.0 - alpha * (alpha + x);
+            let (w, lo) = soft_exponential_argument(alpha, x);
             if alpha < 0.0 && w < 0.0 {
                 f64::NAN
+            } else if alpha < 0.0 && x.is_finite() {
+                dy / (w + lo)
             } else if alpha < 0.0 {
-                dy / w
+                dy / (1.0 - alpha * (alpha + x))
             } else if alpha == 0.0 {
                 dy
             } else {
