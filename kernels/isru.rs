@@ -4,12 +4,12 @@ use crate::kernel::prelude::*;
 
 /// Inverse square root unit `x/√(1 + αx²)`, bounded by `±1/√α`.
 ///
-/// `x` is scaled by a power of two to `x'` in [1, 4) (kept below 1), so
-/// that `x/√(1 + αx²) = x'/√(αx'² + 2^-2k)`: one square root and one
-/// division, and nothing overflows. For `α` outside [2^-60, 2^60] it is
-/// computed in f64 instead (slower, as accurate). Backward `dy·(1/√(1 + αx²))³`; from the output
-/// `dy·(1 - αy²)^(3/2)` with `1 - αy²` from an exact product (it cancels
-/// where `y` nears its bound).
+/// `x` is scaled by a power of two `2^-k` to `x'` in [1, 4) (left alone
+/// below 1), so that `x/√(1 + αx²) = x'/√(αx'² + 2^-2k)`: one square root
+/// and one division, and nothing overflows. For `α` outside [2^-60, 2^60]
+/// it is computed in f64 instead (slower, as accurate). Backward
+/// `dy·(1/√(1 + αx²))³`; from the output `dy·(1 - αy²)^(3/2)` with
+/// `1 - αy²` from an exact product (it cancels where `y` nears its bound).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Isru {
     /// Sets the bound `±1/√alpha`; finite and positive.

@@ -30,7 +30,8 @@ use crate::kernel::prelude::*;
 /// `w = 1/2` the result is `ln w` of the argument rounded once (next to the
 /// edge `u`'s rounding is not small next to `w`: α = -1, x -> 0), and for
 /// α < -1 where `u` passes 2^40 (it overflows near f32::MAX) it is
-/// `ln(-α) + ln(x + α)`, its gradient `dy/(-α(x + α))` in f64. Backward: `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`;
+/// `ln(-α) + ln(x + α)`, its gradient `dy/(-α(x + α))` in f64.
+/// Backward: `dy/(1 - α(α + x))`, `dy`, `dy·e^(αx)`;
 /// from the output `dy·e^(αy)` for α < 0 and `dy` for α = 0. For α > 0
 /// there is no backward from the output: `y` saturates at `α - 1/α`, where
 /// it no longer determines the gradient to f32 precision.
@@ -60,6 +61,10 @@ struct Constants {
 /// The smallest nonzero |α| accepted. Below it `1/α` nears the top of the
 /// f32 range and α² the denormals.
 const MIN_ALPHA: f32 = 1.0 / (1u64 << 56) as f32;
+
+/// α < -1: above this `u = -α(x + α)` (2^40), `ln(1 + u)` is `ln u` and
+/// `1 + u` is `u` to far below an ULP.
+const HUGE_ARGUMENT: f32 = 1_099_511_627_776.0;
 
 /// Below this `|αw|`, `expm1(αw)/α` is `w` to 2^-31.
 const LINEAR_BELOW: f32 = 1.0 / (1u64 << 30) as f32;
@@ -161,7 +166,7 @@ impl SoftExponential {
         if self.alpha >= -1.0 {
             return ln;
         }
-        let huge = l.gt(u, l.splat(1_099_511_627_776.0));
+        let huge = l.gt(u, l.splat(HUGE_ARGUMENT));
         if !l.any(huge) {
             return ln;
         }
@@ -193,7 +198,7 @@ impl SoftExponential {
         if self.alpha >= -1.0 {
             return grad;
         }
-        let huge = l.gt(u, l.splat(1_099_511_627_776.0));
+        let huge = l.gt(u, l.splat(HUGE_ARGUMENT));
         if !l.any(huge) {
             return grad;
         }
