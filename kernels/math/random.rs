@@ -21,7 +21,7 @@
 //!   the extreme). `|z| <= 5.62`: the tails beyond (probability 2e-8) are
 //!   cut.
 
-use super::log1p::log1p;
+use super::log1p::ln;
 use super::poly::horner;
 use crate::kernel::prelude::*;
 
@@ -103,23 +103,6 @@ const TAIL: [f32; 9] = [
     0.000_100_950_56,
     -0.000_200_214_26,
 ];
-
-/// `ln p` for `0 < p <= 1` (normal, positive): `k·ln2 + log1p(m - 1)` with
-/// `p = 2^k·m`, `m` in [√2/2, √2), where `m - 1` is exact.
-#[inline(always)]
-fn ln<L: Lanes>(l: L, p: L::F) -> L::F {
-    let bits = l.add_i(l.to_bits(p), l.splat_i(0x3F80_0000 - 0x3F35_04F3));
-    let k = l.to_float(l.sub_i(l.shr_i::<23>(bits), l.splat_i(127)));
-    let m = l.bits_as_float(l.add_i(
-        l.and_i(bits, l.splat_i(0x007F_FFFF)),
-        l.splat_i(0x3F35_04F3),
-    ));
-    l.mul_add(
-        k,
-        l.splat(core::f32::consts::LN_2),
-        log1p(l, l.sub(m, l.splat(1.0))),
-    )
-}
 
 /// A standard normal draw from 32 random bits (see the module docs).
 #[inline(always)]
