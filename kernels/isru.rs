@@ -94,12 +94,17 @@ fn wide_alpha_forward<L: Lanes>(l: L, alpha: f32, x: L::F) -> L::F {
     // A function, not a closure: see math::poly::pow2_of_int.
     #[inline(always)]
     fn quotient<L: Lanes>(l: L, alpha: f32, x: L::D) -> L::D {
-        let t = l.mul_add_d(l.mul_d(l.splat_d(alpha as f64), x), x, l.splat_d(1.0));
-        l.div_d(x, l.sqrt_d(t))
+        l.div_d(x, l.sqrt_d(one_plus_alpha_square_d(l, alpha, x)))
     }
     let cap = l.splat(f32::MAX);
     let (lo, hi) = l.widen(l.min(cap, l.max(l.neg(cap), x)));
     l.narrow(quotient(l, alpha, lo), quotient(l, alpha, hi))
+}
+
+/// `1 + αx²` on f64 lanes (at most 2^384 for any f32 `x` and `α`).
+#[inline(always)]
+fn one_plus_alpha_square_d<L: Lanes>(l: L, alpha: f32, x: L::D) -> L::D {
+    l.mul_add_d(l.mul_d(l.splat_d(alpha as f64), x), x, l.splat_d(1.0))
 }
 
 /// `dy·(1/√(1 + αx²))³`: `r = 1/√(1 + αx²)` to about 2 ULP in f32 (as in
@@ -121,7 +126,7 @@ pub(crate) fn isru_backward<L: Lanes>(l: L, alpha: f32, x: L::F, dy: L::F) -> L:
     }
     #[inline(always)]
     fn direct<L: Lanes>(l: L, alpha: f32, x: L::D, dy: L::D) -> L::D {
-        let t = l.mul_add_d(l.mul_d(l.splat_d(alpha as f64), x), x, l.splat_d(1.0));
+        let t = one_plus_alpha_square_d(l, alpha, x);
         let r = l.div_d(l.splat_d(1.0), l.sqrt_d(t));
         l.mul_d(dy, l.mul_d(r, l.mul_d(r, r)))
     }

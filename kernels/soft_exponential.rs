@@ -158,18 +158,26 @@ impl SoftExponential {
         (u, l.mul_add(a, dt, du))
     }
 
+    /// The lanes whose `u = -α(x + α)` passes [`HUGE_ARGUMENT`], for
+    /// α < -1 and a vector that has one; `None` otherwise (for α >= -1,
+    /// `u` stays below f32::MAX and the plain formulas hold).
+    #[inline(always)]
+    fn huge_lanes<L: Lanes>(&self, l: L, u: L::F) -> Option<L::M> {
+        if self.alpha >= -1.0 {
+            return None;
+        }
+        let huge = l.gt(u, l.splat(HUGE_ARGUMENT));
+        l.any(huge).then_some(huge)
+    }
+
     /// α < -1: where `u = -α(x + α)` passes 2^40 (and overflows near
     /// f32::MAX), `ln(1 + u) = ln(-α) + ln(x + α)` to far below an ULP:
     /// two positive terms, no cancellation, no overflow. `ln` elsewhere.
     #[inline(always)]
     fn beyond_overflow<L: Lanes>(&self, l: L, x: L::F, u: L::F, ln: L::F) -> L::F {
-        if self.alpha >= -1.0 {
+        let Some(huge) = self.huge_lanes(l, u) else {
             return ln;
-        }
-        let huge = l.gt(u, l.splat(HUGE_ARGUMENT));
-        if !l.any(huge) {
-            return ln;
-        }
+        };
         let far = l.add(
             l.splat(self.constants.ln_minus_alpha),
             log(l, l.add(x, l.splat(self.alpha))),
@@ -195,13 +203,9 @@ impl SoftExponential {
         fn quotient<L: Lanes>(l: L, a: f64, t: L::D, dt: L::D, dy: L::D) -> L::D {
             l.div_d(dy, l.mul_d(l.splat_d(a), l.add_d(t, dt)))
         }
-        if self.alpha >= -1.0 {
+        let Some(huge) = self.huge_lanes(l, u) else {
             return grad;
-        }
-        let huge = l.gt(u, l.splat(HUGE_ARGUMENT));
-        if !l.any(huge) {
-            return grad;
-        }
+        };
         let (t, dt) = two_sum(l, x, l.splat(self.alpha));
         let ((t0, t1), (dt0, dt1), (d0, d1)) = (l.widen(t), l.widen(dt), l.widen(dy));
         let a = -(self.alpha as f64);
