@@ -88,6 +88,8 @@ pub fn over_one_plus_exp<L: Lanes>(l: L, f: L::F, zh: L::F, zl: L::F) -> L::F {
 #[inline(always)]
 pub fn times_slope<L: Lanes>(l: L, at: L::F, dy: L::F, k: f32) -> L::F {
     let one = l.splat(1.0);
+    // exp::exp_rounded of -at, with the clamp's unneeded upper end left
+    // out: through exp_rounded this ran 3-11% slower (one more min).
     let (n, r) = reduce(l, l.max(l.splat(-170.0), l.neg(at)));
     let p = expm1_reduced_plus(l, r, one);
     let e = Pow2::new(l, n).scale(l, p);
