@@ -38,7 +38,14 @@ impl Elementwise for Hardsigmoid {
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let shifted = l.add(x, l.splat(3.0));
         let clamped = l.min(l.splat(6.0), l.max(l.splat(0.0), shifted));
-        l.div(clamped, l.splat(6.0))
+        // clamped/6, correctly rounded without a division (Markstein: q
+        // within an ulp and 1/6 correctly rounded make the corrected
+        // quotient the rounded one; clamped >= 2^-22 or 0, so nothing
+        // underflows).
+        let sixth = l.splat(1.0 / 6.0);
+        let q = l.mul(clamped, sixth);
+        let residual = l.mul_add(l.neg(q), l.splat(6.0), clamped);
+        l.mul_add(residual, sixth, q)
     }
 
     #[inline(always)]
