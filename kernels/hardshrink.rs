@@ -56,7 +56,7 @@ impl Elementwise for Hardshrink {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        l.select(in_band(l, self.lambd, x), l.splat(0.0), x)
+        l.zero_where(in_band(l, self.lambd, x), x)
     }
 
     #[inline(always)]
@@ -71,8 +71,8 @@ impl Elementwise for Hardshrink {
     }
 }
 
-/// `-lambd <= x <= lambd` (false for NaN).
+/// `-lambd <= x <= lambd`, as `|x| <= lambd` (false for NaN).
 #[inline(always)]
 pub(crate) fn in_band<L: Lanes>(l: L, lambd: f32, x: L::F) -> L::M {
-    l.and_mask(l.ge(x, l.splat(-lambd)), l.le(x, l.splat(lambd)))
+    l.le(l.abs(x), l.splat(lambd))
 }

@@ -54,10 +54,15 @@ impl Elementwise for Softshrink {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        if self.lambd == f32::INFINITY {
+            // Everything is in the band (inf - inf below would be NaN).
+            return l.zero_where(l.le(l.abs(x), l.splat(f32::INFINITY)), x);
+        }
+        // x minus its clamp to the band: x ∓ lambd outside it (one
+        // rounding, as the formula), x - x = +0 inside; `max` keeps a NaN
+        // x (its second operand), and NaN - NaN is NaN.
         let lambd = l.splat(self.lambd);
-        // Outside the band (or NaN): shift toward zero; NaN stays NaN.
-        let shifted = l.select(l.gt(x, lambd), l.sub(x, lambd), l.add(x, lambd));
-        l.select(in_band(l, self.lambd, x), l.splat(0.0), shifted)
+        l.sub(x, l.min(lambd, l.max(l.neg(lambd), x)))
     }
 
     #[inline(always)]
