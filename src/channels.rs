@@ -267,17 +267,33 @@ impl<T: ChannelMath<P, M>, const P: usize, const M: usize> LaneOp for ForwardOp<
         let n = io.input().len();
         let w = L::WIDTH;
         let (mut at, mut io) = (0, io);
+        // The runs walk's place: channel and offset in its run, divided out
+        // once and then advanced (with runs of a few vectors, a division
+        // per run cost as much as the run's kernel).
+        let (mut channel, mut offset) = match walk {
+            Walk::Runs { channels, inner } => ((first / inner) % channels, first % inner),
+            Walk::Positions { .. } => (0, 0),
+        };
         while at < n {
             let g = first + at;
             match walk {
                 Walk::Runs { channels, inner } => {
                     // The rest of the current run: one channel.
-                    let len = (inner - g % inner).min(n - at);
+                    let len = (inner - offset).min(n - at);
                     let (piece, rest) = io.split_at(len);
                     io = rest;
-                    let p = splat_params(l, params, (g / inner) % channels);
+                    let p = splat_params(l, params, channel);
                     map_io!(l, piece, stream, |x| math.forward(l, x, &p));
                     at += len;
+                    offset += len;
+                    if offset == inner {
+                        offset = 0;
+                        channel = if channel + 1 == channels {
+                            0
+                        } else {
+                            channel + 1
+                        };
+                    }
                 }
                 Walk::Positions { width, .. } => {
                     // The rest of the current row: parameters per lane.
