@@ -28,7 +28,7 @@
 
 use super::math::exp::exp_parts2;
 use super::math::exp_wide::exp_wide;
-use super::math::poly::ldexp;
+use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
 use crate::reduce::{first, for_blocks, load_n, store_n, Max16, Sum16, SumDd16};
 use crate::rows::{map2, map_io, Io, RowCall};
@@ -159,21 +159,22 @@ impl Rowwise for LogSoftmax {
     }
 }
 
-/// `x - m` as an exact sum `hi + lo` (TwoSum); `lo = 0` where `hi` is not
-/// finite.
+/// `x - m` as an exact sum `hi + lo` (TwoSum). `lo` is NaN where `hi` is
+/// infinite: callers zero those lanes (`hi = -inf` is below [`DEAD`]; `+inf`
+/// only comes with a NaN row).
 #[inline(always)]
 fn shifted<L: Lanes>(l: L, x: L::F, m: L::F) -> (L::F, L::F) {
     let hi = l.sub(x, m);
     let bp = l.sub(hi, x);
     let lo = l.add(l.sub(x, l.sub(hi, bp)), l.sub(l.neg(m), bp));
-    let finite = l.lt(l.abs(hi), l.splat(f32::INFINITY));
-    (hi, l.select(finite, lo, l.splat(0.0)))
+    (hi, lo)
 }
 
 /// Below this `x - m` the exponential is 0 in f32.
 const DEAD: f32 = -104.0;
 
-/// `e^(x - m) = (p_hi + p_lo)·2^n`, unrounded, for `x <= m`.
+/// `e^(x - m) = (p_hi + p_lo)·2^n`, unrounded, for `x <= m`; the caller
+/// zeroes the lanes with `x - m` below [`DEAD`] (the parts are NaN at -inf).
 #[inline(always)]
 fn exp_shifted<L: Lanes>(l: L, x: L::F, m: L::F) -> (L::F, L::F, L::F, L::F) {
     let (dh, dl) = shifted(l, x, m);
@@ -216,7 +217,7 @@ fn exp_term<L: Lanes>(l: L, x: L::F, m: L::F, n: usize) -> (L::F, L::M, L::M) {
         take = l.and_mask(take, valid);
         top = l.and_mask(top, valid);
     }
-    let v = ldexp(l, l.add(ph, pl), e);
+    let v = scale_by_pow2(l, l.add(ph, pl), e);
     (l.select(l.or_mask(alive, l.is_nan(dh)), v, zero), top, take)
 }
 
@@ -275,7 +276,7 @@ pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
 #[inline(always)]
 fn exp_all<L: Lanes>(l: L, x: L::F, m: L::F) -> L::F {
     let (dh, ph, pl, e) = exp_shifted(l, x, m);
-    let v = ldexp(l, l.add(ph, pl), e);
+    let v = scale_by_pow2(l, l.add(ph, pl), e);
     l.select(l.lt(dh, l.splat(DEAD)), l.splat(0.0), v)
 }
 
@@ -399,6 +400,8 @@ pub(crate) fn seg_backward_from_output<L: Lanes>(
 #[inline(always)]
 fn exp_wide_shifted<L: Lanes>(l: L, x: L::F, m: L::F, n: usize) -> (L::D, L::D) {
     let (dh, dl) = shifted(l, x, m);
+    // exp_wide takes -inf to 0 only with a finite low part.
+    let dl = l.select(l.lt(l.abs(dh), l.splat(f32::INFINITY)), dl, l.splat(0.0));
     let dh = if n < L::WIDTH {
         l.select(first(l, n), dh, l.splat(f32::NEG_INFINITY))
     } else {
@@ -496,7 +499,7 @@ fn backward_lanes<L: Lanes>(l: L, log: bool, x: L::F, g: L::F, m: L::F, k: [L::D
         l.narrow(l.sub_d(g0, l.mul_d(e0, a)), l.sub_d(g1, l.mul_d(e1, a)))
     } else {
         let (dh, ph, pl, n) = exp_shifted(l, x, m);
-        let e = ldexp(l, l.add(ph, pl), n);
+        let e = scale_by_pow2(l, l.add(ph, pl), n);
         let e = l.select(l.lt(dh, l.splat(DEAD)), l.splat(0.0), e);
         let (e0, e1) = l.widen(e);
         l.narrow(
