@@ -30,7 +30,7 @@ use super::math::exp::exp_parts2;
 use super::math::exp_wide::exp_wide;
 use super::math::poly::scale_by_pow2;
 use crate::kernel::prelude::*;
-use crate::reduce::{first, for_blocks, load_n, store_n, Max16, Sum16, SumDd16};
+use crate::reduce::{first, for_blocks, load_n, store_n, Max16, Sum16, SumDd16, UnitSum16};
 use crate::rows::{map2, map_io, Io, RowCall};
 use alloc::string::String;
 
@@ -225,8 +225,8 @@ fn exp_term<L: Lanes>(l: L, x: L::F, m: L::F, n: usize) -> (L::F, L::M, L::M) {
 #[inline(always)]
 pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
     let (zero, one, mv) = (l.splat(0.0), l.splat(1.0), l.splat(m));
-    let mut rest = Sum16::new(l);
-    let mut count = Sum16::new(l);
+    let mut rest = UnitSum16::new(l);
+    let mut count = UnitSum16::new(l);
     for_blocks!(L::WIDTH, x.len(), |j, at, n| {
         let (e, top, take) = exp_term(l, load_n(l, x, at, n), mv, n);
         rest.add(l, j, l.select(take, e, zero));
@@ -242,7 +242,7 @@ pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
 #[inline(always)]
 pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
     let (zero, mv) = (l.splat(0.0), l.splat(m));
-    let mut sum = Sum16::new(l);
+    let mut sum = UnitSum16::new(l);
     match io {
         Io::Out { x, y } => {
             for_blocks!(L::WIDTH, y.len(), |j, at, n| {

@@ -193,6 +193,77 @@ impl<L: Lanes> Sum16<L> {
     }
 }
 
+/// Blocks of 16 elements per f32 stretch of [`UnitSum16`].
+const STRETCH: usize = 16;
+
+/// [`Sum16`] for values in [0, 1] (softmax's exponentials), with the
+/// widening to f64 (two conversions per vector, as costly as the rest of
+/// the sum on Zen 5) done once per stretch of [`STRETCH`] blocks instead of
+/// per vector.
+///
+/// Within a stretch each partial runs in f32 as `hi + lo`, `hi` starting at
+/// 1: then `hi >= 1 >= v`, so Fast2Sum leaves each addition's rounding
+/// error exactly in `lo`. At a stretch's end `hi - 1` (exact: `hi` is in
+/// [1, 17]) and `lo` join the f64 partial, in that order. `lo` stays below
+/// 2^-16 and rounds by at most 2^-36 per stretch, so the segment's sum is
+/// within about 2^-36·(elements/256) of the exact sum of its values. A NaN
+/// value makes the sum NaN. Whole stretches are counted from the segment's
+/// start, the same elements on every backend, so the result is too.
+pub(crate) struct UnitSum16<L: Lanes> {
+    sum: Sum16<L>,
+    hi: [L::F; 16],
+    lo: [L::F; 16],
+    /// Whole blocks added in the current stretch.
+    blocks: usize,
+}
+
+impl<L: Lanes> UnitSum16<L> {
+    #[inline(always)]
+    pub(crate) fn new(l: L) -> Self {
+        UnitSum16 {
+            sum: Sum16::new(l),
+            hi: [l.splat(1.0); 16],
+            lo: [l.splat(0.0); 16],
+            blocks: 0,
+        }
+    }
+
+    /// Adds sub-vector `j` (as [`Sum16::add`]): values in [0, 1] or NaN,
+    /// with padded lanes already 0.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, l: L, j: usize, v: L::F) {
+        let hi = l.add(self.hi[j], v);
+        self.lo[j] = l.add(self.lo[j], l.sub(v, l.sub(hi, self.hi[j])));
+        self.hi[j] = hi;
+        if j + 1 == 16 / L::WIDTH {
+            self.blocks += 1;
+            if self.blocks == STRETCH {
+                self.flush(l);
+            }
+        }
+    }
+
+    /// Moves the f32 stretch into the f64 partials.
+    #[inline(always)]
+    fn flush(&mut self, l: L) {
+        let one = l.splat(1.0);
+        for j in 0..16 / L::WIDTH {
+            self.sum.add(l, j, l.sub(self.hi[j], one));
+            self.sum.add(l, j, self.lo[j]);
+            self.hi[j] = one;
+            self.lo[j] = l.splat(0.0);
+        }
+        self.blocks = 0;
+    }
+
+    /// The segment's sum.
+    #[inline(always)]
+    pub(crate) fn total(mut self, l: L) -> f64 {
+        self.flush(l);
+        self.sum.total(l)
+    }
+}
+
 /// 16 compensated f64 partial sums (each a double-double built with
 /// TwoSum), for sums that must be exact to ~2^-100 (the dot products of
 /// softmax's backward, where the result may cancel to almost nothing).
@@ -279,5 +350,78 @@ impl<L: Lanes> Max16<L> {
         }
         out.iter()
             .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lanes::{LaneOp, Token};
+    use crate::Backend;
+    use alloc::vec::Vec;
+
+    /// [`UnitSum16`] over one segment of `values`, as the softmax kernels
+    /// run it.
+    #[derive(Clone, Copy)]
+    struct UnitSum<'a> {
+        values: &'a [f32],
+    }
+
+    impl LaneOp for UnitSum<'_> {
+        type Output = f64;
+
+        fn run<L: Lanes>(self, l: L) -> f64 {
+            let x = self.values;
+            let mut sum = UnitSum16::new(l);
+            for_blocks!(L::WIDTH, x.len(), |j, at, n| {
+                sum.add(l, j, load_n(l, x, at, n));
+            });
+            sum.total(l)
+        }
+    }
+
+    /// Values in [0, 1]: a hash's bits as fractions, with exact 0s, 1s and
+    /// denormals mixed in.
+    fn unit_values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n as u32)
+            .map(|i| {
+                let h = (i ^ seed).wrapping_mul(0x9E37_79B9).rotate_left(13) ^ seed;
+                match h % 11 {
+                    0 => 1.0,
+                    1 => 0.0,
+                    2 => f32::from_bits(h % 0x0080_0000),
+                    _ => (h >> 8) as f32 / (1u32 << 24) as f32,
+                }
+            })
+            .collect()
+    }
+
+    /// Within 2^-34 of the exact sum of the values (the f64 sum of up to
+    /// 4096 values in [0, 1] is exact to 2^-40), the same bits on every
+    /// backend, and NaN when a value is NaN.
+    #[test]
+    fn unit_sum_is_near_exact_and_the_same_on_every_backend() {
+        for n in [0usize, 1, 15, 16, 17, 255, 256, 257, 1000, 4095, SEG] {
+            let mut values = unit_values(n, n as u32 + 7);
+            let exact: f64 = values.iter().map(|&v| v as f64).sum();
+            let mut first = None;
+            for backend in Backend::supported() {
+                let token = Token::new(backend).expect("a supported backend has a token");
+                let got = token.vectorize(UnitSum { values: &values });
+                assert!(
+                    (got - exact).abs() <= exact.max(1.0) * 2f64.powi(-34),
+                    "{backend:?}, n = {n}: {got} against {exact}"
+                );
+                let bits = *first.get_or_insert(got.to_bits());
+                assert_eq!(got.to_bits(), bits, "{backend:?}, n = {n}");
+            }
+            if n > 0 {
+                values[n / 2] = f32::NAN;
+                for backend in Backend::supported() {
+                    let token = Token::new(backend).expect("a supported backend has a token");
+                    assert!(token.vectorize(UnitSum { values: &values }).is_nan());
+                }
+            }
+        }
     }
 }
