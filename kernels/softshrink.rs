@@ -30,7 +30,12 @@ impl Elementwise for Softshrink {
         params: &[Param::float("lambd", 0.5, "shrink amount (>= 0)")],
         from_output: FromOutput::Always,
         accuracy: Accuracy::EXACT,
-        examples: &["softshrink", "softshrink(lambd=1.5)", "softshrink(lambd=0)"],
+        examples: &[
+            "softshrink",
+            "softshrink(lambd=1.5)",
+            "softshrink(lambd=0)",
+            "softshrink(lambd=inf)",
+        ],
     };
 
     fn from_params(v: &[ParamValue]) -> Self {
