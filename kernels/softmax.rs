@@ -225,8 +225,10 @@ fn exp_term<L: Lanes>(l: L, x: L::F, m: L::F, n: usize) -> (L::F, L::M, L::M) {
 #[inline(always)]
 pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
     let (zero, one, mv) = (l.splat(0.0), l.splat(1.0), l.splat(m));
-    let mut rest = UnitSum16::new(l);
-    let mut count = UnitSum16::new(l);
+    // Plain f64 partials, not UnitSum16: S' may be tiny next to 1, and
+    // log1p(S') needs it to its own relative accuracy.
+    let mut rest = Sum16::new(l);
+    let mut count = Sum16::new(l);
     for_blocks!(L::WIDTH, x.len(), |j, at, n| {
         let (e, top, take) = exp_term(l, load_n(l, x, at, n), mv, n);
         rest.add(l, j, l.select(take, e, zero));
@@ -238,7 +240,8 @@ pub(crate) fn seg_exp_sums<L: Lanes>(l: L, x: &[f32], m: f32) -> (f64, f64) {
 /// softmax's second phase: stores each `e^(x - m)` in the output (the last
 /// phase only scales it) and returns `(S, 0)` with `S = Σ e^(x - m)` over
 /// the whole segment (softmax needs no split of the sum: see
-/// [`Forward::new`]).
+/// [`Forward::new`]). The row's `S` is at least 1 (the maximum adds
+/// exactly 1), which [`UnitSum16`]'s absolute error needs.
 #[inline(always)]
 pub(crate) fn seg_exp_store<L: Lanes>(l: L, io: Io<'_>, m: f32) -> (f64, f64) {
     let (zero, mv) = (l.splat(0.0), l.splat(m));

@@ -204,11 +204,15 @@ const STRETCH: usize = 16;
 /// Within a stretch each partial runs in f32 as `hi + lo`, `hi` starting at
 /// 1: then `hi >= 1 >= v`, so Fast2Sum leaves each addition's rounding
 /// error exactly in `lo`. At a stretch's end `hi - 1` (exact: `hi` is in
-/// [1, 17]) and `lo` join the f64 partial, in that order. `lo` stays below
-/// 2^-16 and rounds by at most 2^-36 per stretch, so the segment's sum is
-/// within about 2^-36·(elements/256) of the exact sum of its values. A NaN
-/// value makes the sum NaN. Whole stretches are counted from the segment's
-/// start, the same elements on every backend, so the result is too.
+/// [1, 17]) and `lo` join the f64 partial, in that order. `lo`'s own 16
+/// roundings per stretch cost at most 2^-20 of `|lo|`, which is below both
+/// 2^-16 and the sum of the stretch's values: an absolute error of at most
+/// 2^-32 per 256 elements, small next to a sum of at least 1 (softmax's,
+/// where the maximum adds exactly 1), but not a relative accuracy for sums
+/// that may be tiny (log_softmax's sum without the maximum keeps
+/// [`Sum16`]). A NaN value makes the sum NaN. Whole stretches are counted
+/// from the segment's start, the same elements on every backend, so the
+/// result is too.
 pub(crate) struct UnitSum16<L: Lanes> {
     sum: Sum16<L>,
     hi: [L::F; 16],

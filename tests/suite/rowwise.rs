@@ -120,6 +120,39 @@ fn softmax_and_log_softmax_match_the_reference_on_every_backend() {
     }
 }
 
+/// `rows × cols` peaked rows: every element the row's base value (in
+/// [-1, 1]) but one, 5 to 80 above it. Without the maximum, softmax's sum
+/// is then many equal tiny terms whose rounding errors do not average
+/// out, and log_softmax's maximum element is about minus that sum.
+fn peaked(rows: usize, cols: usize, seed: u64) -> Vec<f32> {
+    let mut rng = Rng::new(seed);
+    let mut x = Vec::with_capacity(rows * cols);
+    for r in 0..rows {
+        let base = rng.range(-1.0, 1.0) as f32;
+        let peak = base + rng.range(5.0, 80.0) as f32;
+        let at = (r * 7919) % cols;
+        x.extend((0..cols).map(|i| if i == at { peak } else { base }));
+    }
+    x
+}
+
+#[test]
+fn peaked_rows_stay_within_the_bounds_on_every_backend() {
+    for exec in executors() {
+        for name in SOFTMAX {
+            let act: Activation = name.parse().unwrap();
+            for (i, &(rows, cols)) in [(16, 17), (16, 100), (16, 1024), (4, 4097), (2, 10_000)]
+                .iter()
+                .enumerate()
+            {
+                let x = peaked(rows, cols, 300 + i as u64);
+                let dy = matrix(rows, cols, 2.0, 400 + i as u64);
+                check_against_reference(&exec, &act, &x, &dy, cols);
+            }
+        }
+    }
+}
+
 #[test]
 fn rows_of_100_000_columns_stay_within_the_bounds() {
     let exec = Executor::new().unwrap().serial();

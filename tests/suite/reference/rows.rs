@@ -214,12 +214,33 @@ pub fn row_sweep(
     for &cols in &lengths {
         let cols = cols * k;
         let rows = (scale * 20_000 / cols).clamp(1, 64);
-        for spread in [1.0, 10.0, 40.0, 100.0] {
+        // Uniform rows in ±spread, then peaked rows: every element the
+        // row's base value but one, up to `spread` above it (softmax's
+        // sums then add many equal tiny terms, whose rounding errors do
+        // not average out).
+        for (spread, peaked) in [
+            (1.0, false),
+            (10.0, false),
+            (40.0, false),
+            (100.0, false),
+            (80.0, true),
+        ] {
             for constant_dy in [false, true] {
                 let n = rows * cols;
-                let x: Vec<f32> = (0..n)
-                    .map(|_| ((2.0 * next() - 1.0) * spread) as f32)
-                    .collect();
+                let x: Vec<f32> = if peaked {
+                    let mut x = Vec::with_capacity(n);
+                    for r in 0..rows {
+                        let base = (2.0 * next() - 1.0) as f32;
+                        let peak = base + (5.0 + (spread - 5.0) * next()) as f32;
+                        let at = (r * 7919) % cols;
+                        x.extend((0..cols).map(|i| if i == at { peak } else { base }));
+                    }
+                    x
+                } else {
+                    (0..n)
+                        .map(|_| ((2.0 * next() - 1.0) * spread) as f32)
+                        .collect()
+                };
                 let out = n / k;
                 let dy: Vec<f32> = if constant_dy {
                     vec![-0.318_309_87; out]
