@@ -400,9 +400,10 @@ mod tests {
             .collect()
     }
 
-    /// Within 2^-34 of the exact sum of the values (the f64 sum of up to
-    /// 4096 values in [0, 1] is exact to 2^-40), the same bits on every
-    /// backend, and NaN when a value is NaN.
+    /// Within 2^-34 of the exact sum of the values, relative to the sum
+    /// (or to 1 if it is smaller; the f64 sum of up to 4096 values in
+    /// [0, 1] is itself within 2^-40 of it, relative), the same bits on
+    /// every backend, and NaN when a value is NaN.
     #[test]
     fn unit_sum_is_near_exact_and_the_same_on_every_backend() {
         for n in [0usize, 1, 15, 16, 17, 255, 256, 257, 1000, 4095, SEG] {
