@@ -39,8 +39,9 @@ const Q: [f32; 5] = [
 
 /// `(hi, lo, n)` with `e^(xh + xl) = (hi + lo)·2^n`, `hi` in [0.7, 1.42],
 /// `|lo| < 2^-23·hi`, integral `n` in [-174, 128]; finish with
-/// [`super::poly::ldexp`] after any products, so results in the denormal
-/// range round once.
+/// [`super::poly::scale_by_pow2`] (as its callers do; the same bits as
+/// [`super::poly::ldexp`], cheaper) after any products, so results in the
+/// denormal range round once.
 #[inline(always)]
 pub fn exp_parts_dd<L: Lanes>(l: L, xh: L::F, xl: L::F) -> (L::F, L::F, L::F) {
     // Clamp (NaN stays NaN as the second operand); drop xl out of range,
