@@ -1,14 +1,16 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exp::{exp_parts2_of_minus_abs, expm1};
-use super::math::log1p::log1p_unit_pair;
+use super::math::exp::{exp_parts2_of_minus_abs_paired, expm1};
+use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts};
 use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
 /// Log-sigmoid `ln σ(x) = min(x, 0) - ln(1 + e^-|x|)`: no overflow, and
 /// for large `x` the result `≈ -e^-x` keeps its relative accuracy down to
-/// the denormal range.
+/// the denormal range. The logarithm is softplus's (`logsigmoid(x) =
+/// -softplus(-x)`): from the exponential's parts without a division, and
+/// near 0 from a series.
 ///
 /// Backward `dy·σ(-x)`; from the output `-dy·expm1(y)` (since
 /// `σ(-x) = 1 - e^y`).
@@ -38,20 +40,21 @@ impl Elementwise for Logsigmoid {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let zero = l.splat(0.0);
-        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
+        // -ln(1 + e^-|x|), from the exponential's parts without a
+        // division, and scaled last, so a result below the normal range
+        // rounds once.
+        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
         let pow2 = Pow2::new(l, n);
-        // ln(1 + e) for e = (ph + pl)·2^n, as soft + soft_lo.
-        let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
-        // min(x, 0) - (soft + soft_lo): two roundings, of the same sign
-        // (no cancellation: both terms are <= 0), so at most one ULP.
-        let y = l.sub(l.min(x, zero), l.add(soft, soft_lo));
-        // Far right, -ln(1 + e) = -e to f32 precision: scale last so tiny
-        // results round once.
-        let tiny = pow2.scale(l, l.neg(ph));
+        let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
+        let small = pow2.scale(l, v);
+        // x <= 0: x - ln(1 + e^x), one rounding of two terms of the same
+        // sign, except near 0, where v's error is as large as the
+        // result's ULP: there -softplus(-x) from its series.
+        let y = l.select(l.gt(x, l.splat(0.0)), l.neg(small), l.sub(x, small));
+        let (s, rest) = log1p_exp_near_zero(l, l.neg(x));
         // A NaN x needs no test: the exponential's clamp keeps it, and so
-        // does soft.
-        l.select(l.gt(x, l.splat(40.0)), tiny, y)
+        // does every branch.
+        l.select(l.lt(l.abs(x), l.splat(0.5)), l.neg(l.add(s, rest)), y)
     }
 
     #[inline(always)]

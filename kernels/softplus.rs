@@ -1,8 +1,8 @@
 //! `softplus`: βx > threshold ? x : ln(1 + e^(βx))/β.
 
 use super::math::exact::two_product;
-use super::math::exp::{exp_parts2_of_minus_abs, exp_parts2_of_sum, expm1};
-use super::math::log1p::log1p_unit_pair;
+use super::math::exp::{exp_parts2_of_minus_abs_paired, exp_parts2_of_sum, expm1};
+use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts, log1p_unit_pair};
 use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
@@ -10,10 +10,13 @@ use crate::kernel::prelude::*;
 /// Softplus `ln(1 + e^(βx))/β`, and `x` where `βx > threshold` (PyTorch's
 /// linear branch, decided on the f32 product as PyTorch does).
 ///
-/// `βx` is kept as an unevaluated sum (its rounding error from an FMA), so
-/// `β != 1` loses no accuracy in the tails; `ln(1 + e^z)` is
-/// `max(z, 0) + ln(1 + e^-|z|)` (no overflow), and for `z < -40` it is
-/// `e^z` scaled last (denormal results round once). Backward
+/// `ln(1 + e^z)` is `max(z, 0) + ln(1 + e^-|z|)` (no overflow). With the
+/// default `β = 1` the logarithm comes from the exponential's parts
+/// without a division, and near 0 from a series (see
+/// `forward_unit_beta`). Otherwise `βx` is kept as an
+/// unevaluated sum (its rounding error from an FMA), so `β != 1` loses no
+/// accuracy in the tails, and for `z < -40` the result is `e^z/β` scaled
+/// last (denormal results round once). Backward
 /// `dy·σ(βx)` (or `dy` on the linear branch); from the output
 /// `dy·(1 - e^(-βy))`, available when `threshold >= 18`, where the branch is
 /// recoverable from `y`.
@@ -35,6 +38,24 @@ impl Default for Softplus {
 }
 
 impl Softplus {
+    /// The forward with `β = 1`: `ln(1 + e^-|x|)` from the exponential's
+    /// parts without a division, plus `x` where `x >= 0`, and near 0 its
+    /// own series (see [`log1p_exp_near_zero`]). Scaled last, so a result
+    /// below the normal range rounds once.
+    #[inline(always)]
+    fn forward_unit_beta<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
+        let pow2 = Pow2::new(l, n);
+        let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
+        let small = pow2.scale(l, v);
+        let y = l.select(l.lt(x, l.splat(0.0)), small, l.add(x, small));
+        let (s, rest) = log1p_exp_near_zero(l, x);
+        let y = l.select(l.lt(l.abs(x), l.splat(0.5)), l.add(s, rest), y);
+        // A NaN x needs no test: the exponential's clamp keeps it, and
+        // every branch above carries it.
+        l.select(l.gt(x, l.splat(self.threshold)), x, y)
+    }
+
     /// `βx` as `(z, dz)` with `z + dz = βx` exactly.
     #[inline(always)]
     fn scaled<L: Lanes>(&self, l: L, x: L::F) -> (L::F, L::F) {
@@ -93,37 +114,29 @@ impl Elementwise for Softplus {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
+        if self.beta == 1.0 {
+            return self.forward_unit_beta(l, x);
+        }
         let (z, dz) = self.scaled(l, x);
         let negative = l.lt(z, l.splat(0.0));
         // e^-|βx| = (ph + pl)·2^n.
-        let (ph, pl, n) = if self.beta == 1.0 {
-            // z = x and dz = 0: the same parts, without folding in dz.
-            exp_parts2_of_minus_abs(l, x)
-        } else {
-            let minus_dz = l.select(negative, dz, l.neg(dz));
-            exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz)
-        };
+        let minus_dz = l.select(negative, dz, l.neg(dz));
+        let (ph, pl, n) = exp_parts2_of_sum(l, l.neg(l.abs(z)), minus_dz);
         let pow2 = Pow2::new(l, n);
         // ln(1 + e) as soft + soft_lo, with e's low part folded in.
         let (soft, soft_lo) = log1p_unit_pair(l, pow2.scale(l, ph), pow2.scale(l, pl));
         let beta = l.splat(self.beta);
         let inv_beta = l.div(l.splat(1.0), beta);
-        let small = if self.beta == 1.0 {
-            // The general path's bits with β = 1 (quotient soft, remainder
-            // soft_lo), without its two divisions.
-            l.add(soft, soft_lo)
-        } else {
-            // (soft + soft_lo)/β with one rounding: quotient and exact
-            // remainder.
-            let q = l.div(soft, beta);
-            let small = l.add(
-                q,
-                l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta),
-            );
-            // Where the quotient overflows (|β| near the denormals) it is
-            // the answer; its remainder would be inf - inf = NaN.
-            l.select(l.lt(l.abs(q), l.splat(f32::INFINITY)), small, q)
-        };
+        // (soft + soft_lo)/β with one rounding: quotient and exact
+        // remainder.
+        let q = l.div(soft, beta);
+        let small = l.add(
+            q,
+            l.div(l.add(l.mul_add(l.neg(q), beta, soft), soft_lo), beta),
+        );
+        // Where the quotient overflows (|β| near the denormals) it is the
+        // answer; its remainder would be inf - inf = NaN.
+        let small = l.select(l.lt(l.abs(q), l.splat(f32::INFINITY)), small, q);
         // z >= 0: x + ln(1 + e)/β (x itself, not z/β, is exact);
         // z < 0: ln(1 + e)/β, and e/β scaled last where ln(1 + e) = e.
         let positive = l.add(x, small);

@@ -128,6 +128,20 @@ FITS = {
     ),
     # The entries below take an options dict before the description: `fixed`
     # (leading coefficients given, not fitted) and `double` (round to f64).
+    # (log1p(e) - e)/e^2 on e = e^-|x| in [0, 0.61] (|x| >= 1/2): softplus
+    # and logsigmoid's division-free ln(1 + e), log1p_exp_parts (K).
+    "log1p_exp_core": (
+        lambda e: (mp.log1p(e) - e) / e**2 if e > 1e-12 else -mp.mpf(1) / 2 + e / 3,
+        mp.mpf("1e-12"), mp.mpf("0.61"), 0, 1, 8, True, {"fixed": (mp.mpf(-0.5),)},
+        "K(e) with ln(1 + e) = e + e^2 K(e), e in [0, 0.61]",
+    ),
+    # ln(cosh(x/2))/x^2 in u = x^2 on |x| <= 1/2: softplus near 0,
+    # ln2 + x/2 + x^2 C(x^2) (log1p_exp_near_zero's C).
+    "softplus_near_zero": (
+        lambda u: mp.log(mp.cosh(mp.sqrt(u) / 2)) / u if u > 1e-12 else mp.mpf(1) / 8 - u / 192,
+        mp.mpf("1e-12"), mp.mpf("0.2501"), 0, 1, 3, True,
+        "C(u) with ln(1 + e^x) = ln2 + x/2 + x^2 C(x^2), |x| <= 1/2",
+    ),
     # e^r itself on |r| <= ln2/2 (exp.rs's E holds the x^1.. coefficients):
     # expm1_reduced_plus, for callers that need e^r's absolute accuracy only.
     "exp_core": (

@@ -9,7 +9,7 @@
 //! accuracy`, see README): [`exp`] and [`expm1`] are within 1 ULP of the
 //! correctly rounded result, denormal results included. NaN propagates.
 
-use super::poly::{horner, pow2i, scale_by_pow2};
+use super::poly::{horner, horner_pairs, pow2i, scale_by_pow2};
 use crate::kernel::prelude::*;
 
 const LOG2_E: f32 = core::f32::consts::LOG2_E;
@@ -88,6 +88,12 @@ pub fn expm1_reduced_times_plus<L: Lanes>(l: L, r: L::F, t: L::F) -> L::F {
 #[inline(always)]
 pub fn expm1_reduced<L: Lanes>(l: L, r: L::F) -> L::F {
     l.mul_add(l.mul(r, r), horner(l, r, &Q), r)
+}
+
+/// [`expm1_reduced`] with `Q` evaluated in pairs ([`horner_pairs`]).
+#[inline(always)]
+pub fn expm1_reduced_paired<L: Lanes>(l: L, r: L::F) -> L::F {
+    l.mul_add(l.mul(r, r), horner_pairs(l, r, &Q), r)
 }
 
 /// `(s, v)` with `e^(-2a) = s·(1 - v)`, `s = 2^n` and `v = -m` as
@@ -208,6 +214,17 @@ pub fn exp_parts2_of_minus_abs<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
     parts2_unclamped(l, minus_abs_clamped(l, x))
 }
 
+/// [`exp_parts2_of_minus_abs`] with `e^r - 1` evaluated by
+/// [`expm1_reduced_paired`]: a dependency chain two operations shorter,
+/// for kernels whose chains are long (softplus, logsigmoid, mish gain
+/// about 8% with it; sigmoid and silu nothing). The same accuracy; the
+/// bits may differ from [`exp_parts2_of_minus_abs`]'s in the last place.
+#[inline(always)]
+pub fn exp_parts2_of_minus_abs_paired<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
+    let (n, r) = reduce(l, minus_abs_clamped(l, x));
+    one_plus_as_pair(l, expm1_reduced_paired(l, r), n)
+}
+
 /// `max(-|x|, PARTS_MIN)`, as [`clamp`] gives it (NaN kept: `min` returns
 /// its second operand).
 #[inline(always)]
@@ -225,7 +242,12 @@ fn parts2_down_to<L: Lanes>(l: L, min: f32, x: L::F) -> (L::F, L::F, L::F) {
 #[inline(always)]
 fn parts2_unclamped<L: Lanes>(l: L, x: L::F) -> (L::F, L::F, L::F) {
     let (n, r) = reduce(l, x);
-    let m = expm1_reduced(l, r);
+    one_plus_as_pair(l, expm1_reduced(l, r), n)
+}
+
+/// `(hi, lo, n)` with `hi + lo = 1 + m` exactly.
+#[inline(always)]
+fn one_plus_as_pair<L: Lanes>(l: L, m: L::F, n: L::F) -> (L::F, L::F, L::F) {
     let one = l.splat(1.0);
     // Fast2Sum: |m| < 1, so hi + lo is exactly 1 + m.
     let hi = l.add(one, m);

@@ -14,6 +14,31 @@ pub fn horner<L: Lanes, const N: usize>(l: L, x: L::F, c: &[f32; N]) -> L::F {
     acc
 }
 
+/// The polynomial of [`horner`] evaluated as a polynomial in `x²` whose
+/// coefficients are the pairs `c[2i] + c[2i+1]·x` (the first level of
+/// Estrin's scheme): one multiply more than Horner, but the pairs do not
+/// wait on each other, so the chain of dependent operations is about half
+/// as long. These kernels keep many vectors in flight, and the longer each
+/// chain, the fewer fit in the out-of-order window: a shorter chain runs
+/// faster even at one more operation.
+#[inline(always)]
+pub fn horner_pairs<L: Lanes, const N: usize>(l: L, x: L::F, c: &[f32; N]) -> L::F {
+    let x2 = l.mul(x, x);
+    let pair = |i: usize| {
+        if 2 * i + 1 < N {
+            l.mul_add(l.splat(c[2 * i + 1]), x, l.splat(c[2 * i]))
+        } else {
+            l.splat(c[2 * i])
+        }
+    };
+    let pairs = N.div_ceil(2);
+    let mut acc = pair(pairs - 1);
+    for i in (0..pairs - 1).rev() {
+        acc = l.mul_add(acc, x2, pair(i));
+    }
+    acc
+}
+
 /// `2^n` for lanes holding integers `n` in [-126, 127] (exact).
 #[inline(always)]
 pub fn pow2i<L: Lanes>(l: L, n: L::F) -> L::F {
