@@ -1,7 +1,7 @@
 //! `mish`: x·tanh(softplus(x)).
 
 use super::math::dd::pass_nan;
-use super::math::exp::exp_parts2_of_minus_abs;
+use super::math::exp::exp_parts2_of_minus_abs_paired;
 use super::math::exp_dd::exp_parts_dd;
 use super::math::poly::Pow2;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
@@ -67,11 +67,11 @@ impl Elementwise for Mish {
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
         let (one, two) = (l.splat(1.0), l.splat(2.0));
         let negative = l.lt(x, l.splat(0.0));
-        // v = e^-|x| = p·2^n, p the pair (ph + pl) rounded once.
-        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
-        let p = l.add(ph, pl);
+        // v = e^-|x| = ph·2^n, ph the pair (ph + pl) rounded once (a
+        // Fast2Sum's high part is the sum rounded).
+        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
         let pow2 = Pow2::new(l, n);
-        let v = pow2.scale(l, p);
+        let v = pow2.scale(l, ph);
         // Below -120, x·e^x underflows; clamping keeps -inf·0 away.
         let xc = l.max(l.splat(-120.0), x);
         // x >= 0: x·M/D with M = 1 + 2v, D = M + 2v². x < 0: f·M/D with
