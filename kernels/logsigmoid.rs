@@ -1,6 +1,6 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exp::{exp_parts2_of_minus_abs_paired, expm1};
+use super::math::exp::{exp_parts2_of_minus_abs, expm1};
 use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts};
 use super::math::logistic::sigmoid_one_quotient;
 use super::math::poly::Pow2;
@@ -43,7 +43,7 @@ impl Elementwise for Logsigmoid {
         // -ln(1 + e^-|x|), from the exponential's parts without a
         // division, and scaled last, so a result below the normal range
         // rounds once.
-        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
         let small = pow2.scale(l, v);

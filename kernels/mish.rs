@@ -1,7 +1,7 @@
 //! `mish`: x·tanh(softplus(x)).
 
 use super::math::dd::pass_nan;
-use super::math::exp::exp_parts2_of_minus_abs_paired;
+use super::math::exp::exp_parts2_of_minus_abs;
 use super::math::exp_dd::exp_parts_dd;
 use super::math::poly::Pow2;
 use super::math::wide::{horner_d, pow2_wide, widen_sum, Wide};
@@ -69,7 +69,7 @@ impl Elementwise for Mish {
         let negative = l.lt(x, l.splat(0.0));
         // v = e^-|x| = ph·2^n, ph the pair (ph + pl) rounded once (a
         // Fast2Sum's high part is the sum rounded).
-        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         let v = pow2.scale(l, ph);
         // Below -120, x·e^x underflows; clamping keeps -inf·0 away.

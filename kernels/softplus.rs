@@ -1,7 +1,7 @@
 //! `softplus`: βx > threshold ? x : ln(1 + e^(βx))/β.
 
 use super::math::exact::two_product;
-use super::math::exp::{exp_parts2_of_minus_abs_paired, exp_parts2_of_sum, expm1};
+use super::math::exp::{exp_parts2_of_minus_abs, exp_parts2_of_sum, expm1};
 use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts, log1p_unit_pair};
 use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
@@ -44,7 +44,7 @@ impl Softplus {
     /// below the normal range rounds once.
     #[inline(always)]
     fn forward_unit_beta<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (ph, pl, n) = exp_parts2_of_minus_abs_paired(l, x);
+        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
         let pow2 = Pow2::new(l, n);
         let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
         let small = pow2.scale(l, v);
