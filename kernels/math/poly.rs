@@ -217,4 +217,53 @@ mod tests {
     fn scale_by_pow2_and_ldexp_round_once() {
         on_every_backend(SameAsLdexp);
     }
+
+    /// [`horner_pairs`] and [`horner`] against the polynomial summed in
+    /// f64, on one backend: an odd and an even number of coefficients
+    /// (the last pair a lone constant, or not), alternating signs, `x` in
+    /// [-1, 1]; within a few roundings of the largest term.
+    #[derive(Clone, Copy)]
+    struct PairsAgainstF64;
+
+    fn check<L: Lanes, const N: usize>(l: L, c: &[f32; N]) {
+        let w = L::WIDTH;
+        let (mut xs, mut pairs, mut plain) = ([0.0f32; 16], [0.0f32; 16], [0.0f32; 16]);
+        for k in 0..=64 {
+            for (i, x) in xs[..w].iter_mut().enumerate() {
+                *x = (k as f32 - 32.0) / 32.0 + i as f32 * 1e-3;
+            }
+            let x = l.load(&xs[..w]);
+            l.store(horner_pairs(l, x, c), &mut pairs[..w]);
+            l.store(horner(l, x, c), &mut plain[..w]);
+            for i in 0..w {
+                let x = xs[i] as f64;
+                let want: f64 = c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci as f64);
+                let scale: f64 = c.iter().map(|&ci| (ci as f64).abs()).sum();
+                let tolerance = 8.0 * f32::EPSILON as f64 * scale;
+                assert!(
+                    (pairs[i] as f64 - want).abs() <= tolerance,
+                    "pairs, N = {N}, x = {x}"
+                );
+                assert!(
+                    (plain[i] as f64 - want).abs() <= tolerance,
+                    "horner, N = {N}, x = {x}"
+                );
+            }
+        }
+    }
+
+    impl LaneOp for PairsAgainstF64 {
+        type Output = ();
+
+        fn run<L: Lanes>(self, l: L) {
+            check(l, &[0.5, -1.25, 2.0]);
+            check(l, &[1.0, -0.5, 0.333, -0.25, 0.2, -0.166, 0.143, -0.125]);
+            check(l, &[-0.75, 3.0, -2.5, 1.5, 0.0625, -7.0, 0.01, 2.0, -1.0]);
+        }
+    }
+
+    #[test]
+    fn horner_pairs_matches_f64() {
+        on_every_backend(PairsAgainstF64);
+    }
 }
