@@ -1,9 +1,8 @@
 //! `logsigmoid`: ln σ(x) = min(x, 0) - ln(1 + e^-|x|).
 
-use super::math::exp::{exp_parts2_of_minus_abs, expm1};
-use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts};
+use super::math::exp::expm1;
+use super::math::log1p::{log1p_exp_minus_abs, log1p_exp_near_zero};
 use super::math::logistic::sigmoid_one_quotient;
-use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
 
 /// Log-sigmoid `ln σ(x) = min(x, 0) - ln(1 + e^-|x|)`: no overflow, and
@@ -40,16 +39,12 @@ impl Elementwise for Logsigmoid {
 
     #[inline(always)]
     fn forward<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        // -ln(1 + e^-|x|), from the exponential's parts without a
-        // division, and scaled last, so a result below the normal range
-        // rounds once.
-        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
-        let pow2 = Pow2::new(l, n);
-        let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
-        let small = pow2.scale(l, v);
+        // -ln(1 + e^-|x|) without a division, scaled last, so a result
+        // below the normal range rounds once.
+        let small = log1p_exp_minus_abs(l, x);
         // x <= 0: x - ln(1 + e^x), one rounding of two terms of the same
-        // sign, except near 0, where v's error is as large as the
-        // result's ULP: there -softplus(-x) from its series.
+        // sign, except near 0, where the logarithm's error is as large as
+        // the result's ULP: there -softplus(-x) from its series.
         let y = l.select(l.gt(x, l.splat(0.0)), l.neg(small), l.sub(x, small));
         let (s, rest) = log1p_exp_near_zero(l, l.neg(x));
         // A NaN x needs no test: the exponential's clamp keeps it, and so

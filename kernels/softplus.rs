@@ -1,8 +1,8 @@
 //! `softplus`: βx > threshold ? x : ln(1 + e^(βx))/β.
 
 use super::math::exact::two_product;
-use super::math::exp::{exp_parts2_of_minus_abs, exp_parts2_of_sum, expm1};
-use super::math::log1p::{log1p_exp_near_zero, log1p_exp_parts, log1p_unit_pair};
+use super::math::exp::{exp_parts2_of_sum, expm1};
+use super::math::log1p::{log1p_exp_minus_abs, log1p_exp_near_zero, log1p_unit_pair};
 use super::math::logistic::sigmoid_one_quotient_of_sum;
 use super::math::poly::Pow2;
 use crate::kernel::prelude::*;
@@ -44,10 +44,7 @@ impl Softplus {
     /// below the normal range rounds once.
     #[inline(always)]
     fn forward_unit_beta<L: Lanes>(&self, l: L, x: L::F) -> L::F {
-        let (ph, pl, n) = exp_parts2_of_minus_abs(l, x);
-        let pow2 = Pow2::new(l, n);
-        let (v, _) = log1p_exp_parts(l, ph, pl, &pow2);
-        let small = pow2.scale(l, v);
+        let small = log1p_exp_minus_abs(l, x);
         let y = l.select(l.lt(x, l.splat(0.0)), small, l.add(x, small));
         let (s, rest) = log1p_exp_near_zero(l, x);
         let y = l.select(l.lt(l.abs(x), l.splat(0.5)), l.add(s, rest), y);
