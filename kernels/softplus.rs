@@ -12,11 +12,10 @@ use crate::kernel::prelude::*;
 ///
 /// `ln(1 + e^z)` is `max(z, 0) + ln(1 + e^-|z|)` (no overflow). With the
 /// default `β = 1` the logarithm comes from the exponential's parts
-/// without a division, and near 0 from a series (see
-/// `forward_unit_beta`). Otherwise `βx` is kept as an
-/// unevaluated sum (its rounding error from an FMA), so `β != 1` loses no
-/// accuracy in the tails, and for `z < -40` the result is `e^z/β` scaled
-/// last (denormal results round once). Backward
+/// without a division, and near 0 from a series (`forward_unit_beta`).
+/// Otherwise `βx` is kept as an unevaluated sum (its rounding error from
+/// an FMA), so `β != 1` loses no accuracy in the tails, and for `z < -40`
+/// the result is `e^z/β` scaled last (denormal results round once). Backward
 /// `dy·σ(βx)` (or `dy` on the linear branch); from the output
 /// `dy·(1 - e^(-βy))`, available when `threshold >= 18`, where the branch is
 /// recoverable from `y`.
